@@ -1,0 +1,23 @@
+import type { Options } from 'yargs';
+
+/** Options every command accepts. */
+export const globalOptions = {
+  debug: {
+    type: 'boolean',
+    default: false,
+    describe: 'Print stack traces and each HTTP request on stderr',
+    global: true,
+  },
+  quiet: {
+    type: 'boolean',
+    alias: 'q',
+    default: false,
+    describe: 'Print nothing on stderr but errors (no spinner, warnings or summary)',
+    global: true,
+  },
+} as const satisfies Record<string, Options>;
+
+export interface GlobalOptions {
+  debug: boolean;
+  quiet: boolean;
+}
