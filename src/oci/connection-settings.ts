@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { AuthenticationDetailsProvider } from 'oci-common';
 
 export const AUTH_TYPES = ['api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
@@ -35,4 +36,6 @@ export interface Credentials {
   /** The config file and profile the credentials came from, for messages. */
   source: string;
   getSigningKey(): Promise<SigningKey>;
+  /** The same identity as an OCI SDK provider, for the SDK clients (loads oci-common). */
+  sdkProvider(): Promise<AuthenticationDetailsProvider>;
 }
