@@ -1,9 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyFingerprint } from '../../src/oci/key-files.js';
-import { createPrivateKey } from 'node:crypto';
+import { tempDir } from './temp-dir.js';
 
 export interface TestIdentity {
   dir: string;
@@ -16,7 +15,7 @@ export interface TestIdentity {
 
 /** A fresh RSA key and a config file using it, in a new temp folder. */
 export function makeTestIdentity(extraProfileLines: string[] = []): TestIdentity {
-  const dir = mkdtempSync(join(tmpdir(), 'oci-log-id-'));
+  const dir = tempDir('oci-log-id-');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const keyFile = join(dir, 'key.pem');
