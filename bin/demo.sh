@@ -18,8 +18,8 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
 
-step "oci-log emulator --new-identity --state-dir $work/state --env-file $work/env &"
-oci_log emulator --new-identity --state-dir "$work/state" --env-file "$work/env" 2>"$work/emulator.log" >/dev/null &
+step "oci-log emulator --new-identity --state-dir $work/state --exports-file $work/env &"
+oci_log emulator --new-identity --state-dir "$work/state" --exports-file "$work/env" 2>"$work/emulator.log" >/dev/null &
 emulator_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/env" ] && break; sleep 0.1; done
 [ -s "$work/env" ] || { cat "$work/emulator.log" >&2; echo "the emulator did not start" >&2; exit 1; }

@@ -1,0 +1,107 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
+import type { Fault } from '../../emulator/index.js';
+import { defineCommand } from '../define-command.js';
+
+/** ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator */
+export function defaultStateDir(env: Record<string, string | undefined>): string {
+  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
+  return join(base, 'oci-log', 'emulator');
+}
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+export const emulatorCommand = defineCommand({
+  command: 'emulator',
+  describe: 'Run a local emulator of the OCI Logging APIs (ingestion, management, search)',
+  options: {
+    host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
+    port: { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' },
+    'state-dir': { type: 'string', describe: 'Where the throwaway identity is kept (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator)' },
+    'new-identity': { type: 'boolean', default: false, describe: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },
+    'config-file': { type: 'string', describe: 'Trust this OCI config file\'s profile [env OCI_CLI_CONFIG_FILE] (default ~/.oci/config if it exists)' },
+    profile: { type: 'string', describe: 'Profile to trust [env OCI_CLI_PROFILE] (default DEFAULT)' },
+    'data-dir': { type: 'string', describe: 'Keep log groups, logs and entries here across restarts (default: memory only)' },
+    'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
+    verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
+    'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
+    fault: { type: 'string', array: true, default: [] as string[], describe: 'Inject a fault, OP:STATUS|reset|stall[:COUNT], e.g. putLogs:429:3 (repeatable)' },
+    'max-entries': { type: 'number', default: 1_000_000, describe: 'Entries kept per log; the oldest are dropped beyond it' },
+    'discard-entries': { type: 'boolean', default: false, describe: 'Validate and count entries but keep none (for benchmarks)' },
+  },
+  examples: [
+    ['$0 emulator', 'start on a free port; paste the printed export lines into your shell'],
+    ['$0 emulator --data-dir ./oci-data --exports-file ./emulator.env &', 'keep state across restarts; source ./emulator.env'],
+    ['$0 emulator --fault putLogs:429:3 --fault putLogs:reset', 'answer 429 three times, then drop one connection'],
+  ],
+  handler: async (argv) => {
+    const { io } = argv;
+    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port ${argv.port}: must be 0 to 65535`);
+    if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
+    if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
+    const faults: Fault[] = [];
+    for (const spec of argv.fault) {
+      try {
+        faults.push(parseFaultSpec(spec));
+      } catch (err) {
+        if (err instanceof FaultError) throw new UsageError(`--fault ${spec}: ${err.message}`);
+        throw err;
+      }
+    }
+    const configFile = argv['config-file'] || io.env['OCI_CLI_CONFIG_FILE'] || undefined;
+    const profile = argv.profile || io.env['OCI_CLI_PROFILE'] || undefined;
+    let emulator;
+    try {
+      emulator = await startEmulator({
+        host: argv.host,
+        port: argv.port,
+        stateDir: resolve(argv['state-dir'] ?? defaultStateDir(io.env)),
+        configFile,
+        profile,
+        explicitProfile: configFile !== undefined || profile !== undefined,
+        newIdentity: argv['new-identity'],
+        home: io.env['HOME'],
+        dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
+        ingestDelayMs: argv['ingest-delay'],
+        maxEntriesPerLog: argv['max-entries'],
+        discardEntries: argv['discard-entries'],
+        faults,
+        ...(argv.verbose ? { log: (line: string) => io.stderr.write(`oci-log emulator: ${line}\n`) } : {}),
+      });
+    } catch (err) {
+      if (err instanceof IdentityError) throw new UsageError(`${err.message}; or start with --new-identity`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new UsageError(`cannot listen on ${argv.host}:${argv.port}: ${code}`);
+      }
+      throw err;
+    }
+    const lines = emulator.exports.join('\n') + '\n';
+    if (argv['exports-file']) writeAtomic(resolve(argv['exports-file']), lines);
+    io.stdout.write(lines);
+    if (!argv.quiet) {
+      const who = emulator.identity.throwaway ? 'a throwaway identity' : `profile [${emulator.identity.profile}] of ${emulator.identity.configFile}`;
+      io.stderr.write(
+        `oci-log emulator: OCI Logging emulator listening on ${emulator.url}, trusting ${who}.\n` +
+          `oci-log emulator: paste the export lines above into your shell (or eval them); Ctrl-C stops.\n`,
+      );
+    }
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        io.signals.off('SIGINT', stop);
+        io.signals.off('SIGTERM', stop);
+        void emulator.stop().then(done);
+      };
+      io.signals.on('SIGINT', stop);
+      io.signals.on('SIGTERM', stop);
+    });
+  },
+});

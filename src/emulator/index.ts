@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import { FaultQueue } from './faults.js';
+import type { Fault } from './faults.js';
+import { resolveIdentity } from './identity.js';
+import type { TrustedIdentity } from './identity.js';
+import { createEmulatorServer } from './server.js';
+import { Store } from './store.js';
+
+export { IdentityError } from './identity.js';
+export { FaultError, parseFaultSpec, makeFault, OPERATIONS } from './faults.js';
+export type { Fault } from './faults.js';
+export type { TrustedIdentity } from './identity.js';
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Where the throwaway identity is kept. */
+  stateDir: string;
+  /** Trust this profile instead of making a throwaway identity. */
+  configFile?: string | undefined;
+  profile?: string | undefined;
+  /** The config file or profile was named by the user: it must work. */
+  explicitProfile?: boolean;
+  newIdentity?: boolean;
+  home?: string | undefined;
+  /** Keep state here across restarts; memory only when undefined. */
+  dataDir?: string | undefined;
+  ingestDelayMs?: number;
+  maxEntriesPerLog?: number;
+  discardEntries?: boolean;
+  faults?: Fault[];
+  /** Receives one line per request (--verbose). */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** http://host:port, what clients use as their endpoint. */
+  url: string;
+  port: number;
+  identity: TrustedIdentity;
+  /** The shell lines that point oci-log or the OCI SDK at this emulator. */
+  exports: string[];
+  stats(): { requests: Record<string, number> };
+  stop(): Promise<void>;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Starts the OCI Logging emulator; resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const identity = resolveIdentity({
+    stateDir: options.stateDir,
+    configFile: options.configFile,
+    profile: options.profile,
+    explicit: options.explicitProfile ?? false,
+    newIdentity: options.newIdentity ?? false,
+    home: options.home,
+  });
+  const store = new Store({
+    tenancy: identity.tenancy,
+    dataDir: options.dataDir,
+    maxEntriesPerLog: options.maxEntriesPerLog ?? 1_000_000,
+    discardEntries: options.discardEntries ?? false,
+  });
+  const faults = new FaultQueue();
+  for (const f of options.faults ?? []) faults.add(f);
+  const emulator = createEmulatorServer({
+    store,
+    trustedKeys: new Map([[identity.keyId, identity.publicKey]]),
+    ingestDelayMs: options.ingestDelayMs ?? 0,
+    faults,
+    log: options.log,
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    emulator.server.once('error', reject);
+    emulator.server.listen(options.port ?? 0, host, () => {
+      emulator.server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (emulator.server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    identity,
+    exports: [
+      `export OCI_CLI_CONFIG_FILE=${shellQuote(identity.configFile)}`,
+      `export OCI_CLI_PROFILE=${shellQuote(identity.profile)}`,
+      `export OCI_LOG_ENDPOINT=${shellQuote(url)}`,
+    ],
+    stats: emulator.stats,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        emulator.server.close(() => resolve());
+        emulator.closeConnections();
+        store.save();
+      }),
+  };
+}

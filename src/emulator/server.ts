@@ -1,0 +1,509 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { FaultError, FaultQueue, makeFault, serviceCodeFor } from './faults.js';
+import type { Operation } from './faults.js';
+import { newOcid, newRequestId } from './ocid.js';
+import { MAX_BODY_BYTES, validatePutLogs } from './put-logs-validation.js';
+import { QuerySyntaxError, matches, parseQuery } from './search-query.js';
+import type { Scope, Searchable } from './search-query.js';
+import { verifyRequest } from './signature-verifier.js';
+import type { LogGroupRecord, LogRecord, Store, StoredEntry, WorkRequestRecord } from './store.js';
+
+export interface ServerOptions {
+  store: Store;
+  /** keyId → public key of the identities the emulator trusts. */
+  trustedKeys: ReadonlyMap<string, KeyObject>;
+  /** Entries become searchable this many ms after ingestion (the service is asynchronous). */
+  ingestDelayMs: number;
+  faults: FaultQueue;
+  /** One line per request (--verbose), or undefined. */
+  log: ((line: string) => void) | undefined;
+  now?: () => number;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DAY = 86_400_000;
+const MAX_RANGE_MS = 14 * DAY;
+const NAME_RE = /^[A-Za-z0-9_.-]{1,100}$/;
+
+interface Route {
+  op: Operation;
+  params: string[];
+}
+
+const LOG_GROUPS = '/20200531/logGroups';
+function route(method: string, path: string): Route | undefined {
+  let m: RegExpExecArray | null;
+  if (method === 'POST' && (m = /^\/20200831\/logs\/([^/]+)\/actions\/push$/.exec(path))) return { op: 'putLogs', params: [m[1] ?? ''] };
+  if (method === 'POST' && path === '/20190909/search') return { op: 'search', params: [] };
+  if (path === LOG_GROUPS) return method === 'POST' ? { op: 'createLogGroup', params: [] } : method === 'GET' ? { op: 'listLogGroups', params: [] } : undefined;
+  if ((m = /^\/20200531\/logGroups\/([^/]+)$/.exec(path))) {
+    const id = m[1] ?? '';
+    return method === 'GET' ? { op: 'getLogGroup', params: [id] } : method === 'DELETE' ? { op: 'deleteLogGroup', params: [id] } : undefined;
+  }
+  if ((m = /^\/20200531\/logGroups\/([^/]+)\/logs$/.exec(path))) {
+    const id = m[1] ?? '';
+    return method === 'POST' ? { op: 'createLog', params: [id] } : method === 'GET' ? { op: 'listLogs', params: [id] } : undefined;
+  }
+  if ((m = /^\/20200531\/logGroups\/([^/]+)\/logs\/([^/]+)$/.exec(path))) {
+    const p = [m[1] ?? '', m[2] ?? ''];
+    return method === 'GET' ? { op: 'getLog', params: p } : method === 'DELETE' ? { op: 'deleteLog', params: p } : undefined;
+  }
+  if (method === 'GET' && (m = /^\/20200531\/workRequests\/([^/]+)$/.exec(path))) return { op: 'getWorkRequest', params: [m[1] ?? ''] };
+  if (method === 'GET' && (m = /^\/20200531\/workRequests\/([^/]+)\/errors$/.exec(path))) return { op: 'listWorkRequestErrors', params: [m[1] ?? ''] };
+  return undefined;
+}
+
+function parseJsonBody(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'InvalidParameter', 'the request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'InvalidParameter', 'the request body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function paging(url: URL, max: number, dflt: number): { limit: number; offset: number } {
+  const rawLimit = url.searchParams.get('limit');
+  const limit = rawLimit === null ? dflt : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new HttpError(400, 'InvalidParameter', `limit: must be a whole number from 1 to ${max}, got ${JSON.stringify(rawLimit)}`);
+  const page = url.searchParams.get('page');
+  const offset = page === null ? 0 : Number(page);
+  if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'InvalidParameter', `page: not a page token this server issued: ${JSON.stringify(page)}`);
+  return { limit, offset };
+}
+
+function pageOf<T>(items: T[], url: URL, max: number, dflt: number): Reply {
+  const { limit, offset } = paging(url, max, dflt);
+  const slice = items.slice(offset, offset + limit);
+  const headers: Record<string, string> = {};
+  if (offset + limit < items.length) headers['opc-next-page'] = String(offset + limit);
+  return { status: 200, body: slice, headers };
+}
+
+/** The Logging APIs' handlers over a Store. */
+class Handlers {
+  constructor(private readonly o: ServerOptions) {}
+
+  private get store(): Store {
+    return this.o.store;
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  private checkCompartment(id: unknown, field = 'compartmentId'): string {
+    if (typeof id !== 'string' || id === '') throw new HttpError(400, 'InvalidParameter', `${field}: required`);
+    if (id === this.store.tenancy || id.startsWith('ocid1.compartment.')) return id;
+    if (id.startsWith('ocid1.tenancy.')) throw new HttpError(404, 'NotAuthorizedOrNotFound', `${field}: tenancy ${id} not found (the emulator's tenancy is ${this.store.tenancy})`);
+    throw new HttpError(400, 'InvalidParameter', `${field}: ${id} is not a compartment OCID`);
+  }
+
+  private group(id: string): LogGroupRecord {
+    const g = this.store.logGroups.get(id);
+    if (!g) throw new HttpError(404, 'NotAuthorizedOrNotFound', `Authorization failed or requested resource not found: log group ${id}`);
+    return g;
+  }
+
+  private log(groupId: string, logId: string): LogRecord {
+    const l = this.store.logs.get(logId);
+    if (!l || l.logGroupId !== groupId) throw new HttpError(404, 'NotAuthorizedOrNotFound', `Authorization failed or requested resource not found: log ${logId} in log group ${groupId}`);
+    return l;
+  }
+
+  private workRequest(op: WorkRequestRecord['operationType'], compartmentId: string, entityType: string, id: string, uri: string, action: string): Reply {
+    const now = new Date(this.now()).toISOString();
+    const wr: WorkRequestRecord = {
+      id: newOcid('logworkrequest'),
+      operationType: op,
+      status: 'SUCCEEDED',
+      compartmentId,
+      resources: [{ entityType, actionType: action, identifier: id, entityUri: uri }],
+      percentComplete: 100,
+      timeAccepted: now,
+      timeStarted: now,
+      timeFinished: now,
+    };
+    this.store.addWorkRequest(wr);
+    return { status: 202, headers: { 'opc-work-request-id': wr.id } };
+  }
+
+  putLogs(logId: string, body: Buffer): Reply {
+    if (!this.store.logs.has(logId)) throw new HttpError(404, '404', `${logId} logId not found`);
+    const result = validatePutLogs(body, this.now());
+    if (!result.ok) throw new HttpError(400, 'InvalidParameter', result.message);
+    this.store.append(logId, result.entries);
+    return { status: 200 };
+  }
+
+  createLogGroup(body: Buffer): Reply {
+    const b = parseJsonBody(body);
+    const compartmentId = this.checkCompartment(b['compartmentId']);
+    const name = b['displayName'];
+    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new HttpError(400, 'InvalidParameter', 'displayName: required; 1 to 100 letters, digits, hyphens, periods or underscores');
+    if (b['description'] !== undefined && typeof b['description'] !== 'string') throw new HttpError(400, 'InvalidParameter', 'description: must be a string');
+    const existing = [...this.store.logGroups.values()].find((g) => g.compartmentId === compartmentId && g.displayName === name);
+    if (existing) throw new HttpError(409, 'Conflict', `a log group named ${name} already exists in this compartment: ${existing.id}`);
+    const group = this.store.createLogGroup({
+      compartmentId,
+      displayName: name,
+      ...(typeof b['description'] === 'string' ? { description: b['description'] } : {}),
+    });
+    return this.workRequest('CREATE_LOG_GROUP', compartmentId, 'loggroup', group.id, `/logGroups/${group.id}`, 'CREATED');
+  }
+
+  listLogGroups(url: URL): Reply {
+    const compartmentId = this.checkCompartment(url.searchParams.get('compartmentId') ?? undefined);
+    const subtree = url.searchParams.get('isCompartmentIdInSubtree') === 'true';
+    const name = url.searchParams.get('displayName');
+    const groups = [...this.store.logGroups.values()]
+      .filter((g) => g.compartmentId === compartmentId || (subtree && compartmentId === this.store.tenancy))
+      .filter((g) => name === null || g.displayName === name)
+      .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated) || a.id.localeCompare(b.id));
+    return pageOf(groups, url, 1000, 100);
+  }
+
+  getLogGroup(id: string): Reply {
+    return { status: 200, body: this.group(id), headers: { etag: id.slice(-12) } };
+  }
+
+  deleteLogGroup(id: string): Reply {
+    const g = this.group(id);
+    const logs = this.store.logsOf(id);
+    if (logs.length > 0) throw new HttpError(409, 'Conflict', `log group ${id} still has ${logs.length} log(s); delete them first`);
+    this.store.deleteLogGroup(id);
+    return this.workRequest('DELETE_LOG_GROUP', g.compartmentId, 'loggroup', id, `/logGroups/${id}`, 'DELETED');
+  }
+
+  createLog(groupId: string, body: Buffer): Reply {
+    const group = this.group(groupId);
+    const b = parseJsonBody(body);
+    const name = b['displayName'];
+    if (typeof name !== 'string' || !NAME_RE.test(name)) throw new HttpError(400, 'InvalidParameter', 'displayName: required; 1 to 100 letters, digits, hyphens, periods or underscores');
+    if (b['logType'] !== 'CUSTOM') {
+      throw new HttpError(400, 'InvalidParameter', b['logType'] === 'SERVICE' ? 'logType: the emulator supports CUSTOM logs only' : 'logType: required, must be CUSTOM or SERVICE');
+    }
+    const retention = b['retentionDuration'] ?? 30;
+    if (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 30 || retention > 180 || retention % 30 !== 0) {
+      throw new HttpError(400, 'InvalidParameter', `retentionDuration: must be 30 to 180 days in steps of 30, got ${JSON.stringify(retention)}`);
+    }
+    if (b['isEnabled'] !== undefined && typeof b['isEnabled'] !== 'boolean') throw new HttpError(400, 'InvalidParameter', 'isEnabled: must be true or false');
+    const existing = this.store.logsOf(groupId).find((l) => l.displayName === name);
+    if (existing) throw new HttpError(409, 'Conflict', `a log named ${name} already exists in log group ${groupId}: ${existing.id}`);
+    const log = this.store.createLog(group, { displayName: name, logType: 'CUSTOM', isEnabled: b['isEnabled'] !== false, retentionDuration: retention });
+    return this.workRequest('CREATE_LOG', group.compartmentId, 'log', log.id, `/logGroups/${groupId}/logs/${log.id}`, 'CREATED');
+  }
+
+  listLogs(groupId: string, url: URL): Reply {
+    this.group(groupId);
+    const name = url.searchParams.get('displayName');
+    const logs = this.store
+      .logsOf(groupId)
+      .filter((l) => name === null || l.displayName === name)
+      .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated) || a.id.localeCompare(b.id));
+    return pageOf(logs, url, 1000, 100);
+  }
+
+  getLog(groupId: string, logId: string): Reply {
+    return { status: 200, body: this.log(groupId, logId), headers: { etag: logId.slice(-12) } };
+  }
+
+  deleteLog(groupId: string, logId: string): Reply {
+    const l = this.log(groupId, logId);
+    this.store.deleteLog(logId);
+    return this.workRequest('DELETE_LOG', l.compartmentId, 'log', logId, `/logGroups/${groupId}/logs/${logId}`, 'DELETED');
+  }
+
+  getWorkRequest(id: string): Reply {
+    const wr = this.store.workRequests.get(id);
+    if (!wr) throw new HttpError(404, 'NotAuthorizedOrNotFound', `work request ${id} not found`);
+    return { status: 200, body: wr };
+  }
+
+  listWorkRequestErrors(id: string): Reply {
+    this.getWorkRequest(id);
+    return { status: 200, body: [] };
+  }
+
+  private logsInScope(scope: Scope): LogRecord[] {
+    const compartment = this.checkCompartment(scope.compartment, 'searchQuery scope compartment');
+    const groups = [...this.store.logGroups.values()].filter((g) => compartment === this.store.tenancy || g.compartmentId === compartment);
+    const chosen = scope.group === undefined ? groups : groups.filter((g) => g.id === scope.group || g.displayName === scope.group);
+    if (scope.group !== undefined && chosen.length === 0) throw new HttpError(404, 'NotAuthorizedOrNotFound', `searchQuery: log group ${scope.group} not found in ${compartment}`);
+    const logs = chosen.flatMap((g) => this.store.logsOf(g.id));
+    if (scope.log === undefined) return logs;
+    const found = logs.filter((l) => l.id === scope.log || l.displayName === scope.log);
+    if (found.length === 0) throw new HttpError(404, 'NotAuthorizedOrNotFound', `searchQuery: log ${scope.log} not found in ${scope.group ?? compartment}`);
+    return found;
+  }
+
+  search(url: URL, body: Buffer): Reply {
+    const b = parseJsonBody(body);
+    const start = typeof b['timeStart'] === 'string' ? Date.parse(b['timeStart']) : NaN;
+    const end = typeof b['timeEnd'] === 'string' ? Date.parse(b['timeEnd']) : NaN;
+    if (Number.isNaN(start)) throw new HttpError(400, 'InvalidParameter', 'timeStart: required, must be an RFC 3339 time');
+    if (Number.isNaN(end)) throw new HttpError(400, 'InvalidParameter', 'timeEnd: required, must be an RFC 3339 time');
+    if (end < start) throw new HttpError(400, 'InvalidParameter', 'timeEnd must not be before timeStart');
+    if (end - start > MAX_RANGE_MS) throw new HttpError(400, 'InvalidParameter', 'the time range of a search must be 14 days or less (timeEnd - timeStart)');
+    if (typeof b['searchQuery'] !== 'string') throw new HttpError(400, 'InvalidParameter', 'searchQuery: required');
+    let query;
+    try {
+      query = parseQuery(b['searchQuery']);
+    } catch (err) {
+      if (err instanceof QuerySyntaxError) throw new HttpError(400, 'InvalidParameter', `searchQuery: ${err.message}`);
+      throw err;
+    }
+    const { limit, offset } = paging(url, 1000, 100);
+    const logs = new Map<string, LogRecord>();
+    for (const scope of query.scopes) for (const l of this.logsInScope(scope)) logs.set(l.id, l);
+    const visibleBefore = this.now() - this.o.ingestDelayMs;
+    const hits: Array<{ entry: StoredEntry; log: LogRecord; s: Searchable }> = [];
+    for (const log of logs.values()) {
+      for (const entry of this.store.entriesOf(log.id)) {
+        if (entry.time < start || entry.time >= end || entry.ingested > visibleBefore) continue;
+        const s: Searchable = { id: entry.id, source: entry.source, type: entry.type, subject: entry.subject, time: entry.time, rawData: entry.data, data: searchData(entry.data) };
+        if (matches(query.where, s)) hits.push({ entry, log, s });
+      }
+    }
+    const dir = query.sort === 'desc' ? -1 : 1;
+    hits.sort((a, b) => dir * (a.entry.time - b.entry.time || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0)));
+    const capped = query.limit === undefined ? hits : hits.slice(0, query.limit);
+    const page = capped.slice(offset, offset + limit);
+    const results = page.map(({ entry, log, s }) => ({
+      data: {
+        datetime: entry.time,
+        logContent: {
+          data: s.data,
+          id: entry.id,
+          time: new Date(entry.time).toISOString(),
+          source: entry.source,
+          type: entry.type,
+          ...(entry.subject === undefined ? {} : { subject: entry.subject }),
+          specversion: '1.0',
+          oracle: {
+            compartmentid: log.compartmentId,
+            loggroupid: log.logGroupId,
+            logid: log.id,
+            tenantid: this.store.tenancy,
+            ingestedtime: new Date(entry.ingested).toISOString(),
+          },
+        },
+      },
+    }));
+    const headers: Record<string, string> = {};
+    if (offset + limit < capped.length) headers['opc-next-page'] = String(offset + limit);
+    return { status: 200, body: { results, summary: { resultCount: results.length, fieldCount: 0 } }, headers };
+  }
+}
+
+/** Search gives back JSON-object data as the object and anything else as {"message": text}. */
+function searchData(data: string): unknown {
+  if (data.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(data);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+    } catch {
+      // plain text that happens to start with a brace
+    }
+  }
+  return { message: data };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve('too-large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export interface EmulatorServer {
+  server: Server;
+  stats(): { requests: Record<string, number> };
+  /** Destroys stalled and idle connections so close() can finish. */
+  closeConnections(): void;
+}
+
+/** The HTTP server: signature checks, faults, routing, and the /_emulator admin endpoints. */
+export function createEmulatorServer(options: ServerOptions): EmulatorServer {
+  const handlers = new Handlers(options);
+  const requests: Record<string, number> = {};
+  const sockets = new Set<Socket>();
+
+  const send = (res: ServerResponse, requestId: string, reply: Reply): void => {
+    const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      'opc-request-id': requestId,
+      ...(payload === '' ? {} : { 'content-type': 'application/json' }),
+      'content-length': Buffer.byteLength(payload),
+      ...reply.headers,
+    });
+    res.end(payload);
+  };
+
+  const admin = (req: IncomingMessage, url: URL, body: Buffer): Reply => {
+    const path = url.pathname;
+    if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
+    if (path === '/_emulator/stats') return { status: 200, body: { requests, entries: options.store.entryCounts() } };
+    if (path === '/_emulator/faults') {
+      if (req.method === 'DELETE') {
+        options.faults.clear();
+        return { status: 204 };
+      }
+      if (req.method === 'GET') return { status: 200, body: options.faults.pending() };
+      if (req.method === 'POST') {
+        try {
+          const fault = makeFault(parseJsonBody(body));
+          options.faults.add(fault);
+          return { status: 201, body: fault };
+        } catch (err) {
+          if (err instanceof FaultError) throw new HttpError(400, 'InvalidParameter', err.message);
+          throw err;
+        }
+      }
+    }
+    const m = /^\/_emulator\/logs\/([^/]+)\/entries$/.exec(path);
+    if (m && req.method === 'GET') {
+      const logId = m[1] ?? '';
+      if (!options.store.logs.has(logId)) throw new HttpError(404, 'NotAuthorizedOrNotFound', `${logId} logId not found`);
+      return {
+        status: 200,
+        body: options.store.entriesOf(logId).map((e) => ({ ...e, time: new Date(e.time).toISOString(), ingested: new Date(e.ingested).toISOString() })),
+      };
+    }
+    throw new HttpError(404, 'NotFound', `no admin endpoint ${req.method ?? ''} ${path}`);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const requestId = newRequestId();
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://emulator.invalid');
+    let status = 0;
+    const done = (reply: Reply): void => {
+      status = reply.status;
+      send(res, requestId, reply);
+    };
+    try {
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        res.setHeader('connection', 'close');
+        done({ status: 400, body: { code: 'InvalidParameter', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (10 MB)` } });
+        req.resume();
+        return;
+      }
+      if (url.pathname.startsWith('/_emulator/')) {
+        done(admin(req, url, body));
+        return;
+      }
+      const r = route(method, url.pathname);
+      if (!r) throw new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname}`);
+      requests[r.op] = (requests[r.op] ?? 0) + 1;
+      const verdict = verifyRequest({ method, target, headers: req.headers, body }, {
+        publicKeyFor: (keyId) => options.trustedKeys.get(keyId),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      if (!verdict.ok) throw new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${verdict.reason}`);
+      const fault = options.faults.take(r.op);
+      if (fault?.kind === 'reset') {
+        status = -1;
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'stall') {
+        status = -2;
+        return;
+      }
+      if (fault) {
+        done({
+          status: fault.status,
+          body: { code: serviceCodeFor(fault.status), message: `injected fault: ${fault.status} for ${r.op}` },
+          ...(fault.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
+        });
+        return;
+      }
+      const [a = '', b = ''] = r.params;
+      switch (r.op) {
+        case 'putLogs':
+          return done(handlers.putLogs(a, body));
+        case 'search':
+          return done(handlers.search(url, body));
+        case 'createLogGroup':
+          return done(handlers.createLogGroup(body));
+        case 'listLogGroups':
+          return done(handlers.listLogGroups(url));
+        case 'getLogGroup':
+          return done(handlers.getLogGroup(a));
+        case 'deleteLogGroup':
+          return done(handlers.deleteLogGroup(a));
+        case 'createLog':
+          return done(handlers.createLog(a, body));
+        case 'listLogs':
+          return done(handlers.listLogs(a, url));
+        case 'getLog':
+          return done(handlers.getLog(a, b));
+        case 'deleteLog':
+          return done(handlers.deleteLog(a, b));
+        case 'getWorkRequest':
+          return done(handlers.getWorkRequest(a));
+        case 'listWorkRequestErrors':
+          return done(handlers.listWorkRequestErrors(a));
+      }
+    } catch (err) {
+      if (err instanceof HttpError) done({ status: err.status, body: { code: err.code, message: err.message } });
+      else done({ status: 500, body: { code: 'InternalServerError', message: `emulator bug: ${(err as Error).message}` } });
+    } finally {
+      const shown = status === -1 ? 'RESET' : status === -2 ? 'STALL' : String(status);
+      options.log?.(`${method} ${target} ${shown} ${Date.now() - started}ms ${requestId}`);
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => void handle(req, res));
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  return {
+    server,
+    stats: () => ({ requests: { ...requests } }),
+    closeConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { request } from 'node:http';
+import { startEmulator as start } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { tempDir } from './temp-dir.js';
+
+export interface RawEntry {
+  id: string;
+  time: string;
+  data: string;
+  source: string;
+  type: string;
+  subject?: string;
+  ingested: string;
+}
+
+export interface FaultSpec {
+  op: string;
+  status?: number;
+  kind?: 'status' | 'reset' | 'stall';
+  count?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface TestEmulator {
+  url: string;
+  /** Variables that point a spawned oci-log (or the SDK) at this emulator. */
+  env: Record<string, string>;
+  configFile: string;
+  profile: string;
+  tenancy: string;
+  stateDir: string;
+  running: RunningEmulator;
+  createLogGroup(name: string): Promise<string>;
+  createLog(groupId: string, name: string): Promise<string>;
+  entries(logId: string): Promise<RawEntry[]>;
+  injectFault(fault: FaultSpec): Promise<void>;
+  clearFaults(): Promise<void>;
+  stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number> }>;
+  stop(): Promise<void>;
+}
+
+/** Calls an /_emulator admin endpoint (no signature needed). */
+export function admin<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(new URL(path, url), { method, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+        else resolve((text === '' ? undefined : JSON.parse(text)) as T);
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Loads the management SDK client pointed at the emulator (breaker off, as oci-log runs it). */
+export async function managementClient(emu: { url: string; configFile: string; profile: string }) {
+  process.env['OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED'] = 'false';
+  const common = await import('oci-common');
+  const logging = await import('oci-logging');
+  const provider = new common.ConfigFileAuthenticationDetailsProvider(emu.configFile, emu.profile);
+  const client = new logging.LoggingManagementClient({ authenticationDetailsProvider: provider });
+  client.endpoint = emu.url;
+  return { client, logging };
+}
+
+async function waitForCreated(
+  client: Awaited<ReturnType<typeof managementClient>>['client'],
+  workRequestId: string,
+): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const { workRequest } = await client.getWorkRequest({ workRequestId });
+    if (workRequest.status === 'SUCCEEDED') {
+      const id = workRequest.resources[0]?.identifier;
+      if (!id) throw new Error(`work request ${workRequestId} has no resource`);
+      return id;
+    }
+    if (workRequest.status === 'FAILED') throw new Error(`work request ${workRequestId} failed`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`work request ${workRequestId} did not finish`);
+}
+
+/** Starts an in-process emulator with a throwaway identity in a temp folder. */
+export async function startEmulator(options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } = {}): Promise<TestEmulator> {
+  const stateDir = options.stateDir ?? tempDir('oci-log-emu-');
+  const running = await start({
+    stateDir,
+    newIdentity: options.stateDir === undefined,
+    dataDir: options.dataDir,
+    ingestDelayMs: options.ingestDelayMs ?? 0,
+  });
+  const { url, identity } = running;
+  const base = { url, configFile: identity.configFile, profile: identity.profile };
+  let mgmt: Awaited<ReturnType<typeof managementClient>> | undefined;
+  const client = async () => (mgmt ??= await managementClient(base)).client;
+  return {
+    ...base,
+    env: {
+      OCI_CLI_CONFIG_FILE: identity.configFile,
+      OCI_CLI_PROFILE: identity.profile,
+      OCI_LOG_ENDPOINT: url,
+      OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: 'false',
+    },
+    tenancy: identity.tenancy,
+    stateDir,
+    running,
+    createLogGroup: async (name) => {
+      const c = await client();
+      const r = await c.createLogGroup({ createLogGroupDetails: { compartmentId: identity.tenancy, displayName: name } });
+      return waitForCreated(c, r.opcWorkRequestId);
+    },
+    createLog: async (groupId, name) => {
+      const c = await client();
+      const r = await c.createLog({ logGroupId: groupId, createLogDetails: { displayName: name, logType: (mgmt?.logging.models.CreateLogDetails.LogType.Custom ?? 'CUSTOM') as never } });
+      return waitForCreated(c, r.opcWorkRequestId);
+    },
+    entries: (logId) => admin<RawEntry[]>(url, 'GET', `/_emulator/logs/${logId}/entries`),
+    injectFault: async (fault) => {
+      await admin(url, 'POST', '/_emulator/faults', fault);
+    },
+    clearFaults: async () => {
+      await admin(url, 'DELETE', '/_emulator/faults');
+    },
+    stats: () => admin(url, 'GET', '/_emulator/stats'),
+    stop: () => {
+      mgmt?.client.close();
+      return running.stop();
+    },
+  };
+}
