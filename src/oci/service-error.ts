@@ -23,7 +23,7 @@ export function serviceErrorMessage(details: ServiceErrorDetails, what: string):
   if (details.status === undefined) {
     return `${what} failed: ${details.serviceMessage ?? 'no answer from the service'}`;
   }
-  const code = details.serviceCode ? ` ${details.serviceCode}` : '';
+  const code = details.serviceCode && details.serviceCode !== String(details.status) ? ` ${details.serviceCode}` : "";
   const message = details.serviceMessage ? `: ${details.serviceMessage}` : '';
   const id = details.opcRequestId ? ` (opc-request-id ${details.opcRequestId})` : '';
   return `${what} failed: ${details.status}${code}${message}${id}.${hintFor(details.status)}`;
