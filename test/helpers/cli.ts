@@ -58,3 +58,38 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     child.stdin.end(options.input);
   });
 }
+
+export interface LiveCli {
+  child: import('node:child_process').ChildProcessWithoutNullStreams;
+  stdout: () => Buffer;
+  stderr: () => string;
+  /** Resolves with the exit code (or null) and signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns the built CLI with stdin left open, for producers that write over time. */
+export function spawnCli(args: readonly string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): LiveCli {
+  const child = spawn(process.execPath, [BIN, ...args], { env: baseEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  child.stdin.on('error', () => undefined);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, stdout: () => Buffer.concat(out), stderr: () => err, exited };
+}
+
+/** Polls until check() is truthy (the test's own timeout bounds it). */
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, intervalMs = 50): Promise<T> {
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

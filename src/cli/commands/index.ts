@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { emulatorCommand } from './emulator.js';
+import { replayCommand } from './replay.js';
 import { sendCommand } from './send.js';
 
 /**
@@ -7,4 +8,4 @@ import { sendCommand } from './send.js';
  * commandDir() because commandDir does not work with ES modules.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs' own module type; each module is typed inside
-export const commands: ReadonlyArray<CommandModule<object, any>> = [sendCommand, emulatorCommand];
+export const commands: ReadonlyArray<CommandModule<object, any>> = [sendCommand, replayCommand, emulatorCommand];

@@ -5,7 +5,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 8, baseDelayMs: 250, maxDelayMs: 30_000 };
 
 /**
  * Exponential backoff with full jitter, never sooner than the service's
