@@ -9,8 +9,8 @@ export interface RequestToSign {
   host: string;
   body?: Buffer;
   contentType?: string;
-  /** When the request is made; the `date` header. */
-  date: Date;
+  /** When the request is made: the `date` header (a string is sent as given). */
+  date: Date | string;
 }
 
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
@@ -22,7 +22,7 @@ const BODY_METHODS = new Set(['post', 'put', 'patch']);
  */
 export function signRequest(req: RequestToSign, key: SigningKey): Record<string, string> {
   const method = req.method.toLowerCase();
-  const headers: Record<string, string> = { date: req.date.toUTCString(), host: req.host };
+  const headers: Record<string, string> = { date: typeof req.date === 'string' ? req.date : req.date.toUTCString(), host: req.host };
   const names = ['date', '(request-target)', 'host'];
   if (BODY_METHODS.has(method)) {
     const body = req.body ?? Buffer.alloc(0);
