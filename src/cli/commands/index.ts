@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { createLogCommand } from './create-log.js';
+import { createLogGroupCommand } from './create-log-group.js';
 import { emulatorCommand } from './emulator.js';
+import { listLogGroupsCommand, listLogsCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { sendCommand } from './send.js';
 
@@ -8,4 +11,12 @@ import { sendCommand } from './send.js';
  * commandDir() because commandDir does not work with ES modules.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs' own module type; each module is typed inside
-export const commands: ReadonlyArray<CommandModule<object, any>> = [sendCommand, replayCommand, emulatorCommand];
+export const commands: ReadonlyArray<CommandModule<object, any>> = [
+  sendCommand,
+  replayCommand,
+  createLogGroupCommand,
+  createLogCommand,
+  listLogGroupsCommand,
+  listLogsCommand,
+  emulatorCommand,
+];
