@@ -3,6 +3,7 @@ import { createLogCommand } from './create-log.js';
 import { createLogGroupCommand } from './create-log-group.js';
 import { emulatorCommand } from './emulator.js';
 import { listLogGroupsCommand, listLogsCommand } from './list.js';
+import { queryCommand } from './query.js';
 import { replayCommand } from './replay.js';
 import { sendCommand } from './send.js';
 
@@ -18,5 +19,6 @@ export const commands: ReadonlyArray<CommandModule<object, any>> = [
   createLogCommand,
   listLogGroupsCommand,
   listLogsCommand,
+  queryCommand,
   emulatorCommand,
 ];

@@ -1,0 +1,27 @@
+/** A literal for the logging query language: single-quoted, with \ and ' escaped. */
+export function quoteLiteral(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export interface QueryParts {
+  compartmentId: string;
+  logGroupId?: string | undefined;
+  logId?: string | undefined;
+  /** --grep: matches anywhere in the entry. */
+  grep?: string | undefined;
+  /** --where: a raw where clause, used as given. */
+  where?: string | undefined;
+  /** Exact matches on data fields, e.g. {run: '…'} from --run. */
+  dataEquals?: Record<string, string>;
+}
+
+/** search "<compartment>/<group>/<log>" | where … | sort by datetime desc */
+export function buildSearchQuery(parts: QueryParts): string {
+  const scope = [parts.compartmentId, parts.logGroupId, parts.logId].filter((p): p is string => p !== undefined && p !== '').join('/');
+  const clauses: string[] = [];
+  if (parts.grep !== undefined) clauses.push(`logContent = ${quoteLiteral(`*${parts.grep}*`)}`);
+  for (const [field, value] of Object.entries(parts.dataEquals ?? {})) clauses.push(`data.${field} = ${quoteLiteral(value)}`);
+  if (parts.where !== undefined && parts.where.trim() !== '') clauses.push(clauses.length > 0 ? `(${parts.where})` : parts.where);
+  const where = clauses.length > 0 ? ` | where ${clauses.join(' and ')}` : '';
+  return `search "${scope}"${where} | sort by datetime desc`;
+}

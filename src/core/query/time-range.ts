@@ -1,0 +1,34 @@
+import { UsageError } from '../../errors.js';
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** The service's cap on one search's time range. */
+export const MAX_WINDOW_MS = 14 * 86_400_000;
+
+/**
+ * A --since/--until value: a duration back from now (15m, 2h, 3d, 1w, 30s) or
+ * an ISO-8601 date or date-time (a time without a zone is UTC).
+ */
+export function parseTimeArg(flag: string, value: string, now: number): number {
+  const d = /^(\d+)([smhdw])$/.exec(value.trim());
+  if (d) return now - Number(d[1]) * (UNIT_MS[d[2] ?? 's'] ?? 0);
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value.trim())) {
+    const text = value.trim().replace(' ', 'T');
+    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.includes('T');
+    const t = Date.parse(hasZone ? text : text.includes('T') ? `${text}Z` : `${text}T00:00:00Z`);
+    if (!Number.isNaN(t)) return t;
+  }
+  throw new UsageError(`--${flag} ${value}: expected a duration such as 15m, 2h, 3d, 1w, or an ISO-8601 time such as 2026-01-31T08:00:00Z`);
+}
+
+export interface Window {
+  start: number;
+  end: number;
+}
+
+/** Splits [start, end) into consecutive windows of at most 14 days, newest first. */
+export function splitWindows(start: number, end: number, maxMs = MAX_WINDOW_MS): Window[] {
+  const out: Window[] = [];
+  for (let e = end; e > start; e -= maxMs) out.push({ start: Math.max(start, e - maxMs), end: e });
+  return out;
+}
