@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { MAX_WINDOW_MS, parseTimeArg, splitWindows } from '../../../../src/core/query/time-range.js';
+import { buildSearchQuery, quoteLiteral } from '../../../../src/core/query/search-query.js';
+import { SeenIds, compareEntries, toLogEntry } from '../../../../src/core/query/entries.js';
+import type { LogEntry } from '../../../../src/core/query/entries.js';
+import { formatEntries } from '../../../../src/core/query/format.js';
+import { formatTable } from '../../../../src/core/format/table.js';
+import { UsageError } from '../../../../src/errors.js';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const entry = (time: string, id: string, data: unknown = 'x', subject?: string): LogEntry => ({ time, id, data, source: 's', type: 't', subject, logId: 'L' });
+
+describe('query: time ranges', () => {
+  it('reads durations back from now and ISO-8601 times', () => {
+    expect(parseTimeArg('since', '15m', NOW)).to.equal(NOW - 15 * 60_000);
+    expect(parseTimeArg('since', '2h', NOW)).to.equal(NOW - 7_200_000);
+    expect(parseTimeArg('since', '3d', NOW)).to.equal(NOW - 3 * 86_400_000);
+    expect(parseTimeArg('since', '1w', NOW)).to.equal(NOW - 7 * 86_400_000);
+    expect(parseTimeArg('since', '2026-11-01T08:00:00Z', NOW)).to.equal(Date.parse('2026-11-01T08:00:00Z'));
+    expect(parseTimeArg('since', '2026-11-01T08:00:00+02:00', NOW)).to.equal(Date.parse('2026-11-01T06:00:00Z'));
+    expect(parseTimeArg('until', '2026-11-01', NOW)).to.equal(Date.parse('2026-11-01T00:00:00Z'));
+  });
+
+  it('refuses bad durations with a usage error naming the flag', () => {
+    for (const bad of ['15', '15 minutes', '-1h', '1y', 'yesterday', '2026-13-45T00:00:00Z', '']) {
+      expect(() => parseTimeArg('since', bad, NOW), bad).to.throw(UsageError, /^--since /);
+    }
+  });
+
+  it('splits 20 days into contiguous windows of at most 14 days, newest first', () => {
+    const start = NOW - 20 * 86_400_000;
+    const windows = splitWindows(start, NOW);
+    expect(windows).to.have.length(2);
+    expect(windows[0]).to.deep.equal({ start: NOW - MAX_WINDOW_MS, end: NOW });
+    expect(windows[1]).to.deep.equal({ start, end: NOW - MAX_WINDOW_MS });
+    expect(splitWindows(NOW - 1000, NOW)).to.deep.equal([{ start: NOW - 1000, end: NOW }]);
+    expect(splitWindows(NOW - 28 * 86_400_000, NOW)).to.have.length(2);
+  });
+});
+
+describe('query: building searches', () => {
+  it('scopes to compartment/group/log and sorts newest first', () => {
+    expect(buildSearchQuery({ compartmentId: 'C', logGroupId: 'G', logId: 'L' })).to.equal('search "C/G/L" | sort by datetime desc');
+    expect(buildSearchQuery({ compartmentId: 'C', logGroupId: 'G' })).to.equal('search "C/G" | sort by datetime desc');
+  });
+
+  it('escapes --grep and combines it with --where and data filters', () => {
+    expect(quoteLiteral("it's a \\ test")).to.equal("'it\\'s a \\\\ test'");
+    expect(buildSearchQuery({ compartmentId: 'C', grep: "it's", where: "data.a = 'b' or data.c = 'd'", dataEquals: { run: 'R' } })).to.equal(
+      `search "C" | where logContent = '*it\\'s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
+    );
+  });
+});
+
+describe('query: entries', () => {
+  it('unwraps plain text from {"message": …} and keeps JSON objects', () => {
+    const r = (data: unknown) => ({ data: { datetime: 1, logContent: { data, id: 'i', time: '2026-01-01T00:00:00.000Z', source: 's', type: 't', oracle: { logid: 'L' } } } });
+    expect(toLogEntry(r({ message: 'plain' }))?.data).to.equal('plain');
+    expect(toLogEntry(r({ level: 'x', message: 'm' }))?.data).to.deep.equal({ level: 'x', message: 'm' });
+    expect(toLogEntry(r({ message: 'p' }))).to.include({ id: 'i', logId: 'L', subject: undefined });
+    expect(toLogEntry({ nonsense: true })).to.equal(undefined);
+    expect(toLogEntry(null)).to.equal(undefined);
+  });
+
+  it('sorts by time, then by id, pieces after their line', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    const list = [entry('2026-01-01T00:00:00.001Z', 'a'), entry(t, 'b-p0002'), entry(t, 'b-p0001'), entry(t, 'a'), entry(t, 'b')];
+    expect(list.sort(compareEntries).map((e) => e.id)).to.deep.equal(['a', 'b', 'b-p0001', 'b-p0002', 'a']);
+  });
+
+  it('remembers printed ids for --follow and forgets old ones', () => {
+    const seen = new SeenIds();
+    expect(seen.add(entry('2026-01-01T00:00:00.000Z', 'a'))).to.equal(true);
+    expect(seen.add(entry('2026-01-01T00:00:00.000Z', 'a'))).to.equal(false);
+    seen.add(entry('2026-01-02T00:00:00.000Z', 'b'));
+    seen.forgetBefore(Date.parse('2026-01-01T12:00:00Z'));
+    expect(seen.size).to.equal(1);
+  });
+});
+
+describe('query: output formats', () => {
+  const list = [entry('2026-01-01T00:00:00.000Z', 'a', 'two\nlines', 'web'), entry('2026-01-01T00:00:00.001Z', 'b', { level: 'error' })];
+  it('text: time, subject (or -), data on one line', () => {
+    expect(formatEntries(list, 'text')).to.equal('2026-01-01T00:00:00.000Z web two\\nlines\n2026-01-01T00:00:00.001Z - {"level":"error"}\n');
+  });
+  it('jsonl and json carry every field', () => {
+    const lines = formatEntries(list, 'jsonl').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[1]).to.deep.equal({ time: '2026-01-01T00:00:00.001Z', data: { level: 'error' }, id: 'b', source: 's', type: 't', logId: 'L' });
+    expect(JSON.parse(formatEntries(list, 'json'))).to.have.length(2);
+  });
+  it('tables align columns', () => {
+    expect(formatTable(['A', 'B'], [['x', 'y'], ['long', 'z']])).to.equal('A     B\nx     y\nlong  z\n');
+  });
+});
