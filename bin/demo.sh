@@ -11,12 +11,16 @@ oci_log() { node "$here/oci-log.js" "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/oci-log-demo.XXXXXX")
 cleanup() {
-  [ -n "${emulator_pid:-}" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+  if [ -n "${emulator_pid:-}" ]; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" >&2; }
+if [ -t 2 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; }
 
 step "oci-log emulator --new-identity --state-dir $work/state --exports-file $work/env &"
 oci_log emulator --new-identity --state-dir "$work/state" --exports-file "$work/env" 2>"$work/emulator.log" >/dev/null &
