@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { createLogCommand } from './create-log.js';
 import { createLogGroupCommand } from './create-log-group.js';
 import { emulatorCommand } from './emulator.js';
+import { execCommand } from './exec.js';
 import { listLogGroupsCommand, listLogsCommand } from './list.js';
 import { queryCommand } from './query.js';
 import { replayCommand } from './replay.js';
@@ -20,5 +21,6 @@ export const commands: ReadonlyArray<CommandModule<object, any>> = [
   listLogGroupsCommand,
   listLogsCommand,
   queryCommand,
+  execCommand,
   emulatorCommand,
 ];

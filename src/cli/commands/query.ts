@@ -84,6 +84,8 @@ export const queryCommand = defineCommand({
     until: { type: 'string', describe: 'End: same forms as --since (default: now)' },
     grep: { type: 'string', describe: "Entries containing TEXT anywhere (logContent = '*TEXT*')" },
     where: { type: 'string', describe: 'A where clause of the logging query language, e.g. "data.level = \'error\'"' },
+    run: { type: 'string', describe: 'Only the entries of one oci-log exec run (data.run = ID)' },
+    stream: { type: 'string', choices: ['stdout', 'stderr'] as const, describe: 'Only exec output lines of this stream (data.stream)' },
     query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above' },
     limit: { type: 'number', default: 100, describe: 'The newest N entries (pages past the 1000-a-page cap)' },
     output: { type: 'string', choices: OUTPUTS, default: 'text', describe: 'text (time, subject, data), jsonl or json' },
@@ -95,6 +97,7 @@ export const queryCommand = defineCommand({
     ['$0 query --log-ocid "$LOG" --since 2h --grep timeout', 'entries of the last 2 hours containing "timeout"'],
     ['$0 query --log-group app-logs --where "data.level = \'error\'" --output jsonl', 'errors across a whole group, as JSON lines'],
     ['$0 query --log-ocid "$LOG" -f', 'follow a log like tail -f'],
+    ['$0 query --log-ocid "$LOG" --run "$RUN" --stream stderr', 'what one oci-log exec run printed on stderr'],
   ],
   configure: (y) =>
     y.epilogue(
@@ -104,7 +107,9 @@ export const queryCommand = defineCommand({
   handler: async (argv) => {
     const { io } = argv;
     const now = Date.now();
-    if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined)) throw new UsageError('--query is a whole query: use it without --grep and --where');
+    if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined || argv.run !== undefined || argv.stream !== undefined)) {
+      throw new UsageError('--query is a whole query: use it without --grep, --where, --run and --stream');
+    }
     if (argv.query !== undefined && !/^\s*search\s/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
     const start = parseTimeArg('since', argv.since, now);
     const end = argv.until === undefined ? now : parseTimeArg('until', argv.until, now);
@@ -117,7 +122,10 @@ export const queryCommand = defineCommand({
     const ctx = await openServices(argv, io);
     try {
       const scope = await resolveScope(ctx, argv, io, argv.quiet);
-      const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where });
+      const dataEquals: Record<string, string> = {};
+      if (argv.run !== undefined) dataEquals['run'] = argv.run;
+      if (argv.stream !== undefined) dataEquals['stream'] = argv.stream;
+      const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where, dataEquals });
       const spinner = await startSpinner(io, 'searching', argv.quiet);
       let entries: LogEntry[];
       try {

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { EntryIdGenerator } from './entry-id.js';
-import { PieceSplitter, pieceId } from './entry-pieces.js';
-import { LineSplitter } from './line-splitter.js';
+import { createLineFeeder } from './line-feeder.js';
+import { createTee } from './tee.js';
 import type { EntryMeta, Shipper } from './shipper.js';
 
 export interface PipeLinesOptions {
@@ -38,26 +38,9 @@ export interface LinePipe {
  * while the shipper applies backpressure.
  */
 export function pipeLines(options: PipeLinesOptions): LinePipe {
-  const { input, shipper, ids, meta, wrap } = options;
-  const now = options.now ?? Date.now;
-  const splitter = new LineSplitter();
-  const pieces = new PieceSplitter(options.maxPieceChars);
-  let tee = options.tee;
-  let lines = 0;
+  const { input } = options;
+  const feeder = createLineFeeder(options);
   let bytes = 0;
-  let lineId = '';
-  let readAt = 0;
-  let wait: Promise<void> | undefined;
-
-  const onPiece = (text: string, piece: number): void => {
-    if (piece <= 1) lineId = ids.next();
-    const w = shipper.add(wrap ? wrap(text) : text, pieceId(lineId, piece), readAt, meta);
-    if (w) wait = w;
-  };
-  const onLine = (text: string, more: boolean): void => {
-    if (!more) lines += 1;
-    pieces.push(text, more, onPiece);
-  };
 
   let finish: (r: PipeLinesResult) => void = () => undefined;
   const done = new Promise<PipeLinesResult>((resolve) => (finish = resolve));
@@ -68,46 +51,16 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     input.off('data', onData);
     input.off('end', onEnd);
     input.off('error', onError);
-    if (!stopped) {
-      readAt = now();
-      splitter.end(onLine);
-    }
-    finish({ lines, bytes, stopped });
+    if (!stopped) feeder.end();
+    finish({ lines: feeder.lines, bytes, stopped });
   };
 
-  const teeWrite = (chunk: Buffer): Promise<void> | undefined => {
-    if (!tee) return undefined;
-    try {
-      if (tee.write(chunk)) return undefined;
-    } catch {
-      tee = undefined;
-      return undefined;
-    }
-    const t = tee;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        t.off('drain', done);
-        t.off('error', done);
-        t.off('close', done);
-        resolve();
-      };
-      t.on('drain', done);
-      t.on('error', done);
-      t.on('close', done);
-    });
-  };
-  if (tee) {
-    tee.on('error', () => {
-      tee = undefined;
-    });
-  }
+  const teeWrite = createTee(options.tee);
 
   const onData = (chunk: Buffer): void => {
     bytes += chunk.length;
-    readAt = now();
     const teeWait = teeWrite(chunk);
-    wait = undefined;
-    splitter.push(chunk, onLine);
+    const wait = feeder.push(chunk);
     const waits = [wait, teeWait].filter((w): w is Promise<void> => w !== undefined);
     if (waits.length > 0) {
       input.pause();
@@ -128,8 +81,7 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
       if (finished) return;
       input.pause();
       // What was read is with the shipper; a line cut short by the stop is kept too.
-      readAt = now();
-      splitter.end(onLine);
+      feeder.end();
       end(true);
     },
   };

@@ -191,12 +191,18 @@ export class Shipper {
     this.seal();
   }
 
-  /** Sends everything, waits for every request to finish, and reports. */
-  async close(): Promise<ShipResult> {
+  /** Sends everything added so far and waits until each of it is delivered or dead-lettered. */
+  async drain(): Promise<ShipStats> {
     this.seal();
     if (this.queue.length > 0 || this.inFlightBatches.size > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+    return this.stats();
+  }
+
+  /** Sends everything, waits for every request to finish, and reports. */
+  async close(): Promise<ShipResult> {
+    await this.drain();
     this.o.deadLetter.close();
     return this.result();
   }

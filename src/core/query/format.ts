@@ -3,9 +3,20 @@ import type { LogEntry } from './entries.js';
 export const OUTPUTS = ['text', 'jsonl', 'json'] as const;
 export type Output = (typeof OUTPUTS)[number];
 
-/** How an entry's data reads on one line: text as sent, JSON compactly; newlines escaped. */
+/** An output line of `oci-log exec`: {"run","stream","line"}. */
+function isExecLine(data: unknown): data is { run: string; stream: string; line: string } {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return typeof d['run'] === 'string' && typeof d['stream'] === 'string' && typeof d['line'] === 'string' && Object.keys(d).length === 3;
+}
+
+/**
+ * How an entry's data reads on one line: text as sent, JSON compactly, an
+ * exec output line as its text (the subject already names the stream);
+ * newlines escaped.
+ */
 export function dataText(data: unknown): string {
-  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  const text = typeof data === 'string' ? data : isExecLine(data) ? data.line : JSON.stringify(data);
   return (text ?? '').replace(/\r?\n/g, '\\n');
 }
 
