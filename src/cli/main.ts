@@ -15,7 +15,7 @@ See man oci-log for the full manual.`;
 export function buildParser(args: readonly string[]): Argv {
   let parser = yargs([...args])
     .scriptName('oci-log')
-    .usage('Usage: $0 [command] [options]\n\nShip stdin to OCI Logging, manage log groups and logs, read entries back.')
+    .usage('Usage: $0 [command] [options]\n\nShip stdin to OCI Logging; manage and read back its logs.')
     .options(globalOptions)
     .strict()
     .recommendCommands()
