@@ -135,6 +135,8 @@ function throwawayIdentity(stateDir: string, fresh: boolean, home: string): Trus
   const text = [
     '# Made by `oci-log emulator`: a throwaway identity the local emulator trusts.',
     '# It is not an OCI account; these credentials work against the emulator only.',
+    '# [DEFAULT] is empty on purpose: the OCI SDK warns on every client when a config has none.',
+    '[DEFAULT]',
     `[${THROWAWAY_PROFILE}]`,
     `user=${user}`,
     `fingerprint=${fingerprint}`,
