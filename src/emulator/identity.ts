@@ -170,7 +170,7 @@ export function resolveIdentity(options: IdentityOptions): TrustedIdentity {
   const configFile = options.configFile ?? join(home, '.oci', 'config');
   const profile = options.profile ?? 'DEFAULT';
   let notTrusted: string | undefined;
-  if (options.explicit || existsSync(configFile)) {
+  if (options.explicit || options.configFile !== undefined || existsSync(configFile)) {
     const trusted = trustProfile(configFile, profile, home);
     if (typeof trusted !== 'string') return trusted;
     if (options.explicit) throw new IdentityError(trusted);
