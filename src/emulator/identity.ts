@@ -5,6 +5,12 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { newGlobalOcid } from './ocid.js';
 
+/** A keyId as the trust table holds it: the fingerprint part compared without case. */
+export function normalizeKeyId(keyId: string): string {
+  const slash = keyId.lastIndexOf('/');
+  return slash < 0 ? keyId : keyId.slice(0, slash + 1) + keyId.slice(slash + 1).toLowerCase();
+}
+
 /** The identity the emulator trusts: requests must be signed with its key. */
 export interface TrustedIdentity {
   keyId: string;
@@ -18,6 +24,8 @@ export interface TrustedIdentity {
   profile: string;
   /** True when the emulator made it (in the state dir) rather than trusting a user's profile. */
   throwaway: boolean;
+  /** Why a profile that was looked at is not trusted (so a throwaway identity is used instead). */
+  notTrusted?: string;
 }
 
 export interface IdentityOptions {
@@ -59,8 +67,9 @@ function readProfile(file: string, profile: string): Record<string, string> | un
   return { ...(sections.get('DEFAULT') ?? {}), ...own };
 }
 
+/** The colon-separated MD5 of the public key's DER (SPKI) form, as OCI shows it. */
 export function fingerprintOf(key: KeyObject): string {
-  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const der = (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
   return (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');
 }
 
@@ -85,7 +94,11 @@ function trustProfile(configFile: string, profile: string, home: string): Truste
   }
   const tenancy = p['tenancy'] ?? '';
   const user = p['user'] ?? '';
-  const fingerprint = p['fingerprint'] ?? '';
+  // The service knows a key by its fingerprint: one that names another key cannot sign for it.
+  const fingerprint = (p['fingerprint'] ?? '').toLowerCase();
+  if (fingerprintOf(publicKey) !== fingerprint) {
+    return `the fingerprint of profile [${profile}] in ${configFile} is not the fingerprint of its key file ${keyFile} (${fingerprintOf(publicKey)})`;
+  }
   return {
     keyId: `${tenancy}/${user}/${fingerprint}`,
     publicKey,
@@ -122,6 +135,8 @@ function throwawayIdentity(stateDir: string, fresh: boolean, home: string): Trus
   const text = [
     '# Made by `oci-log emulator`: a throwaway identity the local emulator trusts.',
     '# It is not an OCI account; these credentials work against the emulator only.',
+    '# [DEFAULT] is empty on purpose: the OCI SDK warns on every client when a config has none.',
+    '[DEFAULT]',
     `[${THROWAWAY_PROFILE}]`,
     `user=${user}`,
     `fingerprint=${fingerprint}`,
@@ -154,10 +169,13 @@ export function resolveIdentity(options: IdentityOptions): TrustedIdentity {
   if (options.newIdentity) return throwawayIdentity(options.stateDir, true, home);
   const configFile = options.configFile ?? join(home, '.oci', 'config');
   const profile = options.profile ?? 'DEFAULT';
-  if (options.explicit || existsSync(configFile)) {
+  let notTrusted: string | undefined;
+  if (options.explicit || options.configFile !== undefined || existsSync(configFile)) {
     const trusted = trustProfile(configFile, profile, home);
     if (typeof trusted !== 'string') return trusted;
     if (options.explicit) throw new IdentityError(trusted);
+    notTrusted = trusted;
   }
-  return throwawayIdentity(options.stateDir, false, home);
+  const made = throwawayIdentity(options.stateDir, false, home);
+  return notTrusted === undefined ? made : { ...made, notTrusted };
 }

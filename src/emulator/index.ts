@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { FaultQueue } from './faults.js';
 import type { Fault } from './faults.js';
-import { resolveIdentity } from './identity.js';
+import { normalizeKeyId, resolveIdentity } from './identity.js';
 import type { TrustedIdentity } from './identity.js';
 import { createEmulatorServer } from './server.js';
 import { Store } from './store.js';
 
 export { IdentityError } from './identity.js';
+export { DataDirError } from './store.js';
 export { FaultError, parseFaultSpec, makeFault, OPERATIONS } from './faults.js';
 export type { Fault } from './faults.js';
 export type { TrustedIdentity } from './identity.js';
@@ -69,7 +70,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   for (const f of options.faults ?? []) faults.add(f);
   const emulator = createEmulatorServer({
     store,
-    trustedKeys: new Map([[identity.keyId, identity.publicKey]]),
+    trustedKeys: new Map([[normalizeKeyId(identity.keyId), identity.publicKey]]),
     ingestDelayMs: options.ingestDelayMs ?? 0,
     faults,
     log: options.log,

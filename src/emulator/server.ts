@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES, validatePutLogs } from './put-logs-validation.js';
 import { QuerySyntaxError, matches, parseQuery } from './search-query.js';
 import type { Scope, Searchable } from './search-query.js';
 import { verifyRequest } from './signature-verifier.js';
+import { normalizeKeyId } from './identity.js';
 import type { LogGroupRecord, LogRecord, Store, StoredEntry, WorkRequestRecord } from './store.js';
 
 export interface ServerOptions {
@@ -143,6 +144,7 @@ class Handlers {
       timeAccepted: now,
       timeStarted: now,
       timeFinished: now,
+      reads: 0,
     };
     this.store.addWorkRequest(wr);
     return { status: 202, headers: { 'opc-work-request-id': wr.id } };
@@ -234,10 +236,22 @@ class Handlers {
     return this.workRequest('DELETE_LOG', l.compartmentId, 'log', logId, `/logGroups/${groupId}/logs/${logId}`, 'DELETED');
   }
 
+  /**
+   * Like the service, a work request is not done at once: its first read
+   * answers ACCEPTED (resource IN_PROGRESS), later reads SUCCEEDED, so a
+   * client that does not poll, or does not check the status, is caught.
+   */
   getWorkRequest(id: string): Reply {
     const wr = this.store.workRequests.get(id);
     if (!wr) throw new HttpError(404, 'NotAuthorizedOrNotFound', `work request ${id} not found`);
-    return { status: 200, body: wr };
+    const { reads = 1, ...shown } = wr;
+    this.store.markWorkRequestRead(id);
+    if (reads > 0) return { status: 200, body: shown };
+    const { timeStarted: _started, timeFinished: _finished, ...accepted } = shown;
+    return {
+      status: 200,
+      body: { ...accepted, status: 'ACCEPTED', percentComplete: 0, resources: shown.resources.map((r) => ({ ...r, actionType: 'IN_PROGRESS' })) },
+    };
   }
 
   listWorkRequestErrors(id: string): Reply {
@@ -259,8 +273,8 @@ class Handlers {
 
   search(url: URL, body: Buffer): Reply {
     const b = parseJsonBody(body);
-    const start = typeof b['timeStart'] === 'string' ? Date.parse(b['timeStart']) : NaN;
-    const end = typeof b['timeEnd'] === 'string' ? Date.parse(b['timeEnd']) : NaN;
+    const start = rfc3339(b['timeStart']);
+    const end = rfc3339(b['timeEnd']);
     if (Number.isNaN(start)) throw new HttpError(400, 'InvalidParameter', 'timeStart: required, must be an RFC 3339 time');
     if (Number.isNaN(end)) throw new HttpError(400, 'InvalidParameter', 'timeEnd: required, must be an RFC 3339 time');
     if (end < start) throw new HttpError(400, 'InvalidParameter', 'timeEnd must not be before timeStart');
@@ -277,23 +291,22 @@ class Handlers {
     const logs = new Map<string, LogRecord>();
     for (const scope of query.scopes) for (const l of this.logsInScope(scope)) logs.set(l.id, l);
     const visibleBefore = this.now() - this.o.ingestDelayMs;
-    const hits: Array<{ entry: StoredEntry; log: LogRecord; s: Searchable }> = [];
+    const hits: Array<{ entry: StoredEntry; log: LogRecord }> = [];
     for (const log of logs.values()) {
       for (const entry of this.store.entriesOf(log.id)) {
         if (entry.time < start || entry.time >= end || entry.ingested > visibleBefore) continue;
-        const s: Searchable = { id: entry.id, source: entry.source, type: entry.type, subject: entry.subject, time: entry.time, rawData: entry.data, data: searchData(entry.data) };
-        if (matches(query.where, s)) hits.push({ entry, log, s });
+        if (query.where === undefined || matches(query.where, searchable(entry))) hits.push({ entry, log });
       }
     }
     const dir = query.sort === 'desc' ? -1 : 1;
     hits.sort((a, b) => dir * (a.entry.time - b.entry.time || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0)));
     const capped = query.limit === undefined ? hits : hits.slice(0, query.limit);
     const page = capped.slice(offset, offset + limit);
-    const results = page.map(({ entry, log, s }) => ({
+    const results = page.map(({ entry, log }) => ({
       data: {
         datetime: entry.time,
         logContent: {
-          data: s.data,
+          data: searchData(entry.data),
           id: entry.id,
           time: new Date(entry.time).toISOString(),
           source: entry.source,
@@ -310,10 +323,43 @@ class Handlers {
         },
       },
     }));
+    const fields = b['isReturnFieldInfo'] === true ? fieldInfo(results.map((r) => r.data.logContent)) : undefined;
     const headers: Record<string, string> = {};
     if (offset + limit < capped.length) headers['opc-next-page'] = String(offset + limit);
-    return { status: 200, body: { results, summary: { resultCount: results.length, fieldCount: 0 } }, headers };
+    return {
+      status: 200,
+      body: { results, ...(fields ? { fields } : {}), summary: { resultCount: results.length, fieldCount: fields?.length ?? 0 } },
+      headers,
+    };
   }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 time in ms, or NaN. */
+function rfc3339(value: unknown): number {
+  return typeof value === 'string' && RFC3339.test(value) ? Date.parse(value) : NaN;
+}
+
+function searchable(entry: StoredEntry): Searchable {
+  return { id: entry.id, source: entry.source, type: entry.type, subject: entry.subject, time: entry.time, rawData: entry.data, data: searchData(entry.data) };
+}
+
+type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'ARRAY';
+
+/** isReturnFieldInfo: the fields the page's entries have, as dotted names with their types. */
+function fieldInfo(contents: Array<Record<string, unknown>>): Array<{ fieldName: string; fieldType: FieldType }> {
+  const found = new Map<string, FieldType>();
+  const walk = (prefix: string, value: unknown): void => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(prefix === '' ? k : `${prefix}.${k}`, v);
+      return;
+    }
+    if (prefix === '' || found.has(prefix)) return;
+    found.set(prefix, Array.isArray(value) ? 'ARRAY' : typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING');
+  };
+  for (const c of contents) walk('', c);
+  return [...found].map(([fieldName, fieldType]) => ({ fieldName, fieldType }));
 }
 
 /** Search gives back JSON-object data as the object and anything else as {"message": text}. */
@@ -435,7 +481,7 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       if (!r) throw new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname}`);
       requests[r.op] = (requests[r.op] ?? 0) + 1;
       const verdict = verifyRequest({ method, target, headers: req.headers, body }, {
-        publicKeyFor: (keyId) => options.trustedKeys.get(keyId),
+        publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)),
         ...(options.now ? { now: options.now } : {}),
       });
       if (!verdict.ok) throw new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${verdict.reason}`);

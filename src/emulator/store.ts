@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newOcid } from './ocid.js';
 
@@ -40,6 +40,8 @@ export interface WorkRequestRecord {
   timeAccepted: string;
   timeStarted?: string;
   timeFinished?: string;
+  /** How often a client has read it (internal: the first read still sees ACCEPTED). */
+  reads?: number;
 }
 
 /** One stored entry, as PutLogs delivered it, plus when it was ingested. */
@@ -70,6 +72,9 @@ export interface StoreOptions {
   discardEntries: boolean;
 }
 
+/** The --data-dir holds something the emulator cannot read back. */
+export class DataDirError extends Error {}
+
 /** The emulator's state: log groups, logs, work requests and entries, optionally on disk. */
 export class Store {
   readonly tenancy: string;
@@ -90,7 +95,13 @@ export class Store {
     mkdirSync(join(dir, 'entries'), { recursive: true });
     const stateFile = join(dir, 'state.json');
     if (existsSync(stateFile)) {
-      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+      let state: StateFile;
+      try {
+        state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+        if (!Array.isArray(state.logGroups) || !Array.isArray(state.logs) || !Array.isArray(state.workRequests)) throw new Error('missing logGroups, logs or workRequests');
+      } catch (err) {
+        throw new DataDirError(`${stateFile} is not a state file this emulator wrote (${(err as Error).message}); move it away or use another --data-dir`);
+      }
       for (const g of state.logGroups) this.logGroups.set(g.id, g);
       for (const l of state.logs) this.logs.set(l.id, l);
       for (const w of state.workRequests) this.workRequests.set(w.id, w);
@@ -98,13 +109,30 @@ export class Store {
     for (const name of readdirSync(join(dir, 'entries'))) {
       if (!name.endsWith('.jsonl')) continue;
       const logId = name.slice(0, -'.jsonl'.length);
+      if (!this.logs.has(logId)) continue;
       const list: StoredEntry[] = [];
       for (const line of readFileSync(join(dir, 'entries', name), 'utf8').split('\n')) {
-        if (line !== '') list.push(JSON.parse(line) as StoredEntry);
+        if (line === '') continue;
+        try {
+          list.push(JSON.parse(line) as StoredEntry);
+        } catch {
+          // a line torn by a crash mid-append: the entries before it are intact
+        }
       }
-      this.entries.set(logId, list);
       this.counts.set(logId, list.length);
+      this.entries.set(logId, this.capped(list));
     }
+  }
+
+  /** Drops the oldest entries beyond --max-entries, exactly. */
+  private capped(list: StoredEntry[]): StoredEntry[] {
+    const excess = list.length - this.options.maxEntriesPerLog;
+    if (excess > 0) list.splice(0, excess);
+    return list;
+  }
+
+  private entriesFile(logId: string): string | undefined {
+    return this.options.dataDir === undefined ? undefined : join(this.options.dataDir, 'entries', `${logId}.jsonl`);
   }
 
   /** Writes groups, logs and work requests to state.json (atomically). */
@@ -169,12 +197,23 @@ export class Store {
   deleteLog(id: string): void {
     this.logs.delete(id);
     this.entries.delete(id);
+    this.counts.delete(id);
+    const file = this.entriesFile(id);
+    if (file !== undefined) rmSync(file, { force: true });
     this.save();
   }
 
   addWorkRequest(request: WorkRequestRecord): void {
     this.workRequests.set(request.id, request);
     this.save();
+  }
+
+  markWorkRequestRead(id: string): void {
+    const wr = this.workRequests.get(id);
+    if (wr && (wr.reads ?? 1) === 0) {
+      wr.reads = 1;
+      this.save();
+    }
   }
 
   logsOf(groupId: string): LogRecord[] {
@@ -191,11 +230,9 @@ export class Store {
       this.entries.set(logId, list);
     }
     for (const e of batch) list.push(e);
-    const max = this.options.maxEntriesPerLog;
-    if (list.length > max + Math.max(1000, max / 10)) list.splice(0, list.length - max);
-    if (this.options.dataDir) {
-      appendFileSync(join(this.options.dataDir, 'entries', `${logId}.jsonl`), batch.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    }
+    this.capped(list);
+    const file = this.entriesFile(logId);
+    if (file !== undefined) appendFileSync(file, batch.map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
 
   entriesOf(logId: string): readonly StoredEntry[] {

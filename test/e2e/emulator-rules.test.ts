@@ -56,6 +56,22 @@ describe('emulator rules over real HTTP', function () {
     it('stale date', async () => {
       await expect401(push(goodBody(), { date: new Date(Date.now() - 6 * 60_000) }), /5 minutes/);
     });
+    it('body length not the signed content-length', async () => {
+      await expect401(push(goodBody(), { mutate: (h, b) => ((h['content-length'] = String(b.length - 1)), b.subarray(0, b.length - 1)) }), /x-content-sha256|content-length/);
+    });
+    it('a date in the future beyond 5 minutes', async () => {
+      await expect401(push(goodBody(), { date: new Date(Date.now() + 6 * 60_000) }), /5 minutes/);
+    });
+    it('a GET whose host is not signed', async () => {
+      const r = await signedRequest({ method: 'GET', url: `${emu.url}/20200531/logGroups?compartmentId=${emu.tenancy}`, ...signer, signedHeaders: ['date', '(request-target)'] });
+      expect(r.status).to.equal(401);
+      expect(JSON.parse(r.body)).to.deep.include({ code: 'NotAuthenticated' });
+      expect(JSON.parse(r.body).message).to.match(/not signed: host/);
+    });
+    it('x-date signed instead of date is fine', async () => {
+      const r = await push(goodBody([{ id: 'xdate', data: 'x' }]), { headers: { 'x-date': new Date().toUTCString() }, signedHeaders: ['x-date', '(request-target)', 'host', 'content-type', 'content-length', 'x-content-sha256'] });
+      expect(r.status, r.body).to.equal(200);
+    });
     it('no Authorization at all', async () => {
       await expect401(push(goodBody(), { mutate: (h, b) => ((h['authorization'] = ''), b) }), /Signature header|Authorization/);
     });
@@ -72,6 +88,20 @@ describe('emulator rules over real HTTP', function () {
       ['non-RFC 3339 time', goodBody([{ id: 'x', data: 'x' }, { id: 'y', data: 'y', time: '2024-01-01 10:00' }]), /entries\[1\]\.time/],
       ['bad defaultlogentrytime', goodBody(undefined, { defaultlogentrytime: 'yesterday' }), /defaultlogentrytime/],
       ['data of 1 MB', goodBody([{ id: 'x', data: 'x'.repeat(1024 * 1024) }]), /entries\[0\]\.data.*1 MB/],
+      ['data of 1 MiB in UTF-8 bytes, fewer characters', goodBody([{ id: 'x', data: '€'.repeat(349_526) }]), /entries\[0\]\.data: 1048578 bytes/],
+      ['an empty body', '', /not valid JSON/],
+      ['a JSON array', '[]', /must be a JSON object/],
+      ['logEntryBatches missing', JSON.stringify({ specversion: '1.0' }), /logEntryBatches: required/],
+      ['a batch that is not an object', JSON.stringify({ specversion: '1.0', logEntryBatches: ['x'] }), /logEntryBatches\[0\]: must be an object/],
+      ['entries missing', goodBody(undefined, { entries: undefined }), /logEntryBatches\[0\]\.entries: required/],
+      ['an entry that is not an object', goodBody([{ id: 'a', data: 'a' }, 7]), /entries\[1\]: must be an object/],
+      ['a numeric id', goodBody([{ id: 5, data: 'x' }]), /entries\[0\]\.id/],
+      ['non-string data', goodBody([{ id: 'x', data: { a: 1 } }]), /entries\[0\]\.data/],
+      ['a numeric subject', goodBody(undefined, { subject: 3 }), /logEntryBatches\[0\]\.subject/],
+      ['missing defaultlogentrytime', goodBody(undefined, { defaultlogentrytime: undefined }), /logEntryBatches\[0\]\.defaultlogentrytime: required/],
+      ['a time without a zone', goodBody([{ id: 'x', data: 'x', time: '2024-01-01T10:00:00' }]), /entries\[0\]\.time: not an RFC 3339 time/],
+      ['a numeric time', goodBody([{ id: 'x', data: 'x', time: 1700000000000 }]), /entries\[0\]\.time/],
+      ['the fourth entry of the second batch', JSON.stringify({ specversion: '1.0', logEntryBatches: [JSON.parse(goodBody()).logEntryBatches[0], { source: 's', type: 't', defaultlogentrytime: now, entries: [{ id: '1', data: '' }, { id: '2', data: '' }, { id: '3', data: '' }, { id: '4', data: '', time: 'noon' }] }] }), /^logEntryBatches\[1\]\.entries\[3\]\.time: not an RFC 3339 time/],
     ];
     for (const [name, body, re] of cases) {
       it(name, async () => {
@@ -86,11 +116,17 @@ describe('emulator rules over real HTTP', function () {
       const r = await push(goodBody([{ id: 'big', data: 'x'.repeat(1024 * 1024 - 1) }]));
       expect(r.status, r.body).to.equal(200);
     });
-    it('a body over 10 MB', async () => {
-      const entries = Array.from({ length: 11 }, (_, i) => ({ id: `e${i}`, data: 'y'.repeat(1000 * 1000) }));
+    it('a body over 10 MB, storing none of it', async () => {
+      const entries = Array.from({ length: 11 }, (_, i) => ({ id: `big-${i}`, data: 'y'.repeat(1000 * 1000) }));
       const r = await push(goodBody(entries));
       expect(r.status).to.equal(400);
       expect(r.body).to.match(/10 MB/);
+      expect((await emu.entries(logId)).filter((e) => e.id.startsWith('big-'))).to.deep.equal([]);
+    });
+    it('a refused batch stores nothing, not even its valid entries', async () => {
+      const r = await push(goodBody([{ id: 'ok-before-bad', data: 'fine' }, { id: 'bad', data: 'x', time: 'never' }]));
+      expect(r.status).to.equal(400);
+      expect((await emu.entries(logId)).map((e) => e.id)).to.not.include('ok-before-bad');
     });
   });
 
@@ -168,6 +204,71 @@ describe('oci-log emulator (the command)', () => {
       child.kill('SIGTERM');
     });
     expect(code).to.equal(0);
+  });
+
+  /** Spawns `oci-log emulator ARGS` and waits for its three export lines. */
+  async function spawnEmulator(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [BIN, 'emulator', ...args], { env: baseEnv(env) });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 200 && out.split('\n').length < 4; i++) await new Promise((r) => setTimeout(r, 50));
+    const vars = Object.fromEntries([...out.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    expect(Object.keys(vars), err).to.deep.equal(['OCI_CLI_CONFIG_FILE', 'OCI_CLI_PROFILE', 'OCI_LOG_ENDPOINT']);
+    const stop = async (signal: NodeJS.Signals) => {
+      child.kill(signal);
+      return closed;
+    };
+    return { vars, stop, stderr: () => err, stdout: () => out };
+  }
+
+  it('applies --fault, logs each request with --verbose, keeps --data-dir across a SIGINT restart', async () => {
+    const dir = tempDir('oci-log-cmd-');
+    const common = ['--state-dir', join(dir, 'state'), '--data-dir', join(dir, 'data')];
+    const first = await spawnEmulator([...common, '--verbose', '--fault', 'listLogGroups:503:2', '--fault', 'createLogGroup:reset']);
+    const s = keyFromConfig(first.vars['OCI_CLI_CONFIG_FILE'] ?? '', first.vars['OCI_CLI_PROFILE'] ?? '');
+    const tenancy = s.keyId.split('/')[0] ?? '';
+    const url = first.vars['OCI_LOG_ENDPOINT'] ?? '';
+    const list = () => signedRequest({ method: 'GET', url: `${url}/20200531/logGroups?compartmentId=${tenancy}`, ...s });
+    const statuses = [(await list()).status, (await list()).status];
+    const third = await list();
+    expect([...statuses, third.status]).to.deep.equal([503, 503, 200]);
+    const create = () => signedRequest({ method: 'POST', url: `${url}/20200531/logGroups`, body: JSON.stringify({ compartmentId: tenancy, displayName: 'kept-group' }), ...s });
+    expect(await create().then(() => 'answered', (e: NodeJS.ErrnoException) => e.code)).to.equal('ECONNRESET');
+    expect((await create()).status).to.equal(202);
+    expect(await first.stop('SIGINT')).to.equal(0);
+    expect(first.stderr()).to.match(new RegExp(`GET /20200531/logGroups\\?compartmentId=\\S+ 200 \\d+ms ${String(third.headers['opc-request-id']).replace(/\//g, '\\/')}`));
+    expect(first.stderr()).to.match(/POST \/20200531\/logGroups RESET/);
+
+    const second = await spawnEmulator(common);
+    try {
+      expect(second.vars['OCI_CLI_CONFIG_FILE']).to.equal(first.vars['OCI_CLI_CONFIG_FILE']);
+      const again = await signedRequest({ method: 'GET', url: `${second.vars['OCI_LOG_ENDPOINT'] ?? ''}/20200531/logGroups?compartmentId=${tenancy}`, ...s });
+      expect((JSON.parse(again.body) as Array<{ displayName: string }>).map((g) => g.displayName)).to.deep.equal(['kept-group']);
+    } finally {
+      expect(await second.stop('SIGTERM')).to.equal(0);
+    }
+  });
+
+  it('falls back to a throwaway identity, saying why, when OCI_CLI_CONFIG_FILE names no usable profile', async () => {
+    const dir = tempDir('oci-log-cmd-');
+    const emu = await spawnEmulator(['--state-dir', join(dir, 'state')], { OCI_CLI_CONFIG_FILE: join(dir, 'missing-config'), HOME: dir });
+    try {
+      expect(emu.vars['OCI_CLI_CONFIG_FILE']).to.equal(join(dir, 'state', 'config'));
+      expect(emu.stderr()).to.match(/not trusting that profile: the config file .*missing-config does not exist/);
+    } finally {
+      expect(await emu.stop('SIGTERM')).to.equal(0);
+    }
+  });
+
+  it('refuses a --config-file that cannot be trusted with exit 2', async () => {
+    const dir = tempDir('oci-log-cmd-');
+    const { runCli } = await import('../helpers/cli.js');
+    const r = await runCli(['emulator', '--config-file', join(dir, 'nope'), '--state-dir', dir]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/nope does not exist; or start with --new-identity/);
   });
 
   it('refuses a bad --fault with exit 2', async () => {

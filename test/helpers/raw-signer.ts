@@ -18,6 +18,8 @@ export interface RawRequest {
   /** Override what gets signed or sent, to break one thing. */
   signedHeaders?: string[];
   date?: Date;
+  /** Extra headers, set before signing (so they can be signed, e.g. x-date). */
+  headers?: Record<string, string>;
   mutate?: (headers: Record<string, string>, body: Buffer) => Buffer;
 }
 
@@ -49,6 +51,7 @@ export function signedRequest(r: RawRequest): Promise<RawResponse> {
   const headers: Record<string, string> = {
     date: (r.date ?? new Date()).toUTCString(),
     host: url.host,
+    ...r.headers,
   };
   const hasBody = ['post', 'put', 'patch'].includes(method);
   if (hasBody) {

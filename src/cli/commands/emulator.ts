@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
+import { DataDirError, FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
 import type { Fault } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 
@@ -66,7 +66,8 @@ export const emulatorCommand = defineCommand({
         stateDir: resolve(argv['state-dir'] ?? defaultStateDir(io.env)),
         configFile,
         profile,
-        explicitProfile: configFile !== undefined || profile !== undefined,
+        // A profile named by flag must work; one that only comes from the environment may fall back.
+        explicitProfile: Boolean(argv['config-file'] || argv.profile),
         newIdentity: argv['new-identity'],
         home: io.env['HOME'],
         dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
@@ -78,6 +79,7 @@ export const emulatorCommand = defineCommand({
       });
     } catch (err) {
       if (err instanceof IdentityError) throw new UsageError(`${err.message}; or start with --new-identity`);
+      if (err instanceof DataDirError) throw new UsageError(`--data-dir: ${err.message}`);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
         throw new UsageError(`cannot listen on ${argv.host}:${argv.port}: ${code}`);
@@ -88,6 +90,7 @@ export const emulatorCommand = defineCommand({
     if (argv['exports-file']) writeAtomic(resolve(argv['exports-file']), lines);
     io.stdout.write(lines);
     if (!argv.quiet) {
+      if (emulator.identity.notTrusted) io.stderr.write(`oci-log emulator: not trusting that profile: ${emulator.identity.notTrusted}\n`);
       const who = emulator.identity.throwaway ? 'a throwaway identity' : `profile [${emulator.identity.profile}] of ${emulator.identity.configFile}`;
       io.stderr.write(
         `oci-log emulator: OCI Logging emulator listening on ${emulator.url}, trusting ${who}.\n` +

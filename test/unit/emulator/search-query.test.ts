@@ -44,4 +44,50 @@ describe('emulator query language', () => {
     expect(() => parseQuery(`search "c/"`)).to.throw(QuerySyntaxError, /bad scope/);
     expect(() => parseQuery(`search "c" | where a = 'x`)).to.throw(QuerySyntaxError, /unterminated/);
   });
+
+  it('binds and tighter than or, and parentheses override it', () => {
+    const e = entry({ a: 1, b: 0, c: 0 });
+    expect(matches(parseQuery(`search "c" | where data.a = 1 or data.b = 1 and data.c = 1`).where, e)).to.equal(true);
+    expect(matches(parseQuery(`search "c" | where (data.a = 1 or data.b = 1) and data.c = 1`).where, e)).to.equal(false);
+  });
+
+  it('defaults: no where matches all, no sort leaves it unset, no limit', () => {
+    const q = parseQuery(`search "ocid1.tenancy.oc1..x"`);
+    expect(q).to.deep.equal({ scopes: [{ compartment: 'ocid1.tenancy.oc1..x' }], where: undefined, sort: undefined, limit: undefined });
+    expect(matches(q.where, entry('anything'))).to.equal(true);
+    expect(parseQuery(`search "c" | sort by datetime`).sort).to.equal('asc');
+  });
+
+  it('compares numbers as numbers and strings with wildcards, and several where clauses all apply', () => {
+    const e = entry({ n: 10, s: 'Hello World', flag: true });
+    const m = (w: string) => matches(parseQuery(`search "c" | where ${w}`).where, e);
+    expect(m('data.n > 9')).to.equal(true);
+    expect(m('data.n < 9')).to.equal(false);
+    expect(m('data.n = 10')).to.equal(true);
+    expect(m(`data.n = '1*'`)).to.equal(true);
+    expect(m(`data.s = 'hello world'`)).to.equal(true);
+    expect(m(`data.s = 'hello'`)).to.equal(false);
+    expect(m(`data.s != 'hello'`)).to.equal(true);
+    expect(m(`data.flag = 'true'`)).to.equal(true);
+    expect(m(`data.s > 3`)).to.equal(false);
+    expect(matches(parseQuery(`search "c" | where data.n > 1 | where data.n < 5`).where, e)).to.equal(false);
+  });
+
+  it('logContent matches the entry\'s JSON text: keys, id, source and type too', () => {
+    const m = (p: string, e: Searchable) => matches(parseQuery(`search "c" | where logContent = '${p}'`).where, e);
+    expect(m('*"level":"warn"*', entry({ level: 'warn' }))).to.equal(true);
+    expect(m('*host-a*', entry('text'))).to.equal(true);
+    expect(m('*nowhere*', entry('text'))).to.equal(false);
+    expect(m('*100%*', entry('cpu at 100% now'))).to.equal(true);
+    expect(m('*a.c*', entry('abc'))).to.equal(false);
+  });
+
+  it('refuses what it does not know, naming where', () => {
+    expect(() => parseQuery(`search "c" | stats count`)).to.throw(QuerySyntaxError, /expected where, sort by or limit/);
+    expect(() => parseQuery(`search "c" | limit -1`)).to.throw(QuerySyntaxError, /limit/);
+    expect(() => parseQuery(`search "c" | where (data.a = 1`)).to.throw(QuerySyntaxError, /expected "\)"/);
+    expect(() => parseQuery(`search "c" | where data.a ~ 1`)).to.throw(QuerySyntaxError, /at position 27/);
+    expect(() => parseQuery(`search "a/b/c/d"`)).to.throw(QuerySyntaxError, /bad scope/);
+    expect(() => parseQuery(`search`)).to.throw(QuerySyntaxError, /double-quoted scope/);
+  });
 });

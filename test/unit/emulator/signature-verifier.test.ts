@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parseAuthorization, verifyRequest } from '../../../src/emulator/signature-verifier.js';
@@ -81,5 +81,78 @@ describe('emulator signature verifier', () => {
     expect(parseAuthorization('Signature version="1",keyId="a/b/c",algorithm="rsa-sha256",headers="date",signature="x"')?.get('keyId')).to.equal('a/b/c');
     expect(parseAuthorization('Bearer abc')).to.equal(undefined);
     expect(parseAuthorization('Signature version="1" junk')).to.equal(undefined);
+  });
+
+  it('rejects the POST example when any single byte of the body, the target or the signature changes', () => {
+    const post = requestOf(vectors.post);
+    const flips: SignedRequest[] = [];
+    for (let i = 0; i < post.body.length; i++) {
+      const body = Buffer.from(post.body);
+      body[i] = (body[i] ?? 0) ^ 0x20;
+      flips.push({ ...post, body });
+    }
+    for (let i = 0; i < post.target.length; i++) {
+      flips.push({ ...post, target: post.target.slice(0, i) + String.fromCharCode(post.target.charCodeAt(i) ^ 0x01) + post.target.slice(i + 1) });
+    }
+    const sig = Buffer.from(vectors.post.signature, 'base64');
+    for (let i = 0; i < sig.length; i += 7) {
+      const bad = Buffer.from(sig);
+      bad[i] = (bad[i] ?? 0) ^ 0x01;
+      const auth = String(post.headers['authorization']).replace(vectors.post.signature, bad.toString('base64'));
+      flips.push({ ...post, headers: { ...post.headers, authorization: auth } });
+    }
+    const accepted = flips.filter((r) => verifyRequest(r, options).ok);
+    expect(accepted).to.have.length(0);
+    expect(flips.length).to.be.greaterThan(350);
+  });
+
+  it('rejects the examples when a signed header value changes or the keyId names another key', () => {
+    for (const name of ['get', 'post'] as const) {
+      const req = requestOf(vectors[name]);
+      for (const h of vectors[name].headers.filter((x) => x !== '(request-target)')) {
+        const changed = { ...req, headers: { ...req.headers, [h]: `${String(req.headers[h])}x` } };
+        expect(verifyRequest(changed, options).ok, `${name} ${h}`).to.equal(false);
+      }
+    }
+    const otherKeyId = vectors.keyId.replace(/[0-9a-f]{2}$/, '00');
+    const get = requestOf(vectors.get);
+    const auth = String(get.headers['authorization']).replace(vectors.keyId, otherKeyId);
+    const r = verifyRequest({ ...get, headers: { ...get.headers, authorization: auth } }, { ...options, publicKeyFor: (id) => (id === otherKeyId ? publicKey : undefined) });
+    expect(r.ok).to.equal(true, 'the keyId is not part of the signing string; the key it names is what matters');
+    const wrongKey = verifyRequest(get, { ...options, publicKeyFor: () => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey });
+    expect(wrongKey.ok ? '' : wrongKey.reason).to.match(/signature does not match/);
+  });
+
+  it('names each required header left out of the signed list', () => {
+    const post = requestOf(vectors.post);
+    for (const h of ['(request-target)', 'host', 'content-length', 'content-type', 'x-content-sha256', 'date']) {
+      const signed = vectors.post.headers.filter((x) => x !== h).join(' ');
+      const auth = String(post.headers['authorization']).replace(/headers="[^"]*"/, `headers="${signed}"`);
+      const r = verifyRequest({ ...post, headers: { ...post.headers, authorization: auth } }, options);
+      expect(r.ok ? '' : r.reason, h).to.contain(`not signed: ${h === 'date' ? 'date or x-date' : h}`);
+    }
+    const get = requestOf(vectors.get);
+    expect(verifyRequest({ ...get, headers: { ...get.headers, host: undefined } }, options)).to.deep.equal({ ok: false, reason: 'the signed header host is missing from the request' });
+  });
+
+  it('accepts x-date in place of date, signed as the TypeScript SDK does', () => {
+    const { privateKey, publicKey: pub } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const xDate = new Date(at).toUTCString();
+    const lines = [`x-date: ${xDate}`, '(request-target): get /20200531/logGroups?compartmentId=x', 'host: 127.0.0.1:9'];
+    const signature = createSign('sha256').update(lines.join('\n')).sign(privateKey, 'base64');
+    const req: SignedRequest = {
+      method: 'GET',
+      target: '/20200531/logGroups?compartmentId=x',
+      headers: { 'x-date': xDate, host: '127.0.0.1:9', authorization: `Signature version="1",headers="x-date (request-target) host",keyId="k",algorithm="rsa-sha256",signature="${signature}"` },
+      body: Buffer.alloc(0),
+    };
+    expect(verifyRequest(req, { publicKeyFor: () => pub, now: () => at + 60_000 })).to.deep.equal({ ok: true, keyId: 'k' });
+    expect(verifyRequest(req, { publicKeyFor: () => pub, now: () => at - 6 * 60_000 }).ok).to.equal(false);
+  });
+
+  it('checks content-length against the body', () => {
+    const post = requestOf(vectors.post);
+    const r = verifyRequest({ ...post, headers: { ...post.headers, 'content-length': '315' } }, options);
+    expect(r.ok ? '' : r.reason).to.match(/content-length/);
   });
 });
