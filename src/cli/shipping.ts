@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { DeadLetterFile, defaultDeadLetterPath } from '../core/pipe/dead-letter.js';
 import { Shipper } from '../core/pipe/shipper.js';
 import { createTee } from '../core/pipe/tee.js';
 import type { ShipFailure, ShipResult, ShipStats } from '../core/pipe/shipper.js';
 import type { SendFunction } from '../core/pipe/send-result.js';
-import { ExitCode } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
 import { resolveCredentials } from '../oci/credentials.js';
 import { PutLogsClient } from '../oci/put-logs-client.js';
 import { serviceEndpoint } from '../oci/service-endpoints.js';
@@ -48,8 +49,38 @@ export async function openSender(options: ShippingOptions): Promise<{ send: Send
   return { send: (logId, body) => client.send(logId, body), close: () => client.close() };
 }
 
+/**
+ * The dead-letter file, checked before any line is read: it is made on first
+ * use, so its nearest existing folder must be one oci-log can write in, or
+ * undeliverable lines would have nowhere to go.
+ */
 export function openDeadLetter(io: CliIo, path: string | undefined): DeadLetterFile {
-  return new DeadLetterFile(path === undefined ? defaultDeadLetterPath(io.env) : resolve(path));
+  const file = path === undefined ? defaultDeadLetterPath(io.env) : resolve(path);
+  const flag = path === undefined ? 'the default dead-letter file' : '--dead-letter';
+  const problem = unwritable(file);
+  if (problem) throw new ConfigError(`${flag} ${file}: cannot write there: ${problem}`);
+  return new DeadLetterFile(file);
+}
+
+function unwritable(file: string): string | undefined {
+  if (existsSync(file)) {
+    if (!statSync(file).isFile()) return 'it is not a regular file';
+    try {
+      accessSync(file, constants.W_OK);
+      return undefined;
+    } catch {
+      return 'permission denied';
+    }
+  }
+  let dir = dirname(file);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch {
+    return `${dir} is not writable`;
+  }
 }
 
 export function describeFailure(failure: ShipFailure): string {
@@ -107,7 +138,10 @@ export async function startProgress(io: CliIo, quiet: boolean, stats: () => Ship
 
 /** Says what was not delivered and where it is; returns the exit status. */
 export function reportResult(io: CliIo, result: ShipResult): number {
-  if (result.deadLettered === 0) return ExitCode.ok;
+  if (result.lost > 0) {
+    warn(io, `could not write the dead-letter file ${result.deadLetterPath ?? ''}: ${result.deadLetterError ?? 'unknown error'}; ${result.lost} entries are lost`);
+  }
+  if (result.deadLettered === 0) return result.lost > 0 ? ExitCode.undelivered : ExitCode.ok;
   warn(
     io,
     `${result.deadLettered} of ${result.accepted} entries were not delivered; they are in ${result.deadLetterPath ?? '(no file)'}. ` +

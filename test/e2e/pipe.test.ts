@@ -211,5 +211,8 @@ describe('oci-log (the pipe) against the emulator', function () {
     const badBatch = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--batch-bytes', '20000000'], { input: 'x\n', env: emu.env });
     expect(badBatch.code).to.equal(2);
     expect(badBatch.stderr).to.contain('--batch-bytes 20000000');
+    const badDeadLetter = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--dead-letter', '/etc/passwd/dl.jsonl'], { input: 'x\n', env: emu.env });
+    expect(badDeadLetter.code).to.equal(2);
+    expect(badDeadLetter.stderr).to.contain('--dead-letter /etc/passwd/dl.jsonl: cannot write there: /etc/passwd is not a folder');
   });
 });

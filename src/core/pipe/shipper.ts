@@ -55,6 +55,9 @@ export interface ShipResult extends ShipStats {
   failure: ShipFailure | undefined;
   /** Set when at least one entry went to the dead-letter file. */
   deadLetterPath: string | undefined;
+  /** Entries neither delivered nor written to the dead-letter file, because writing it failed. */
+  lost: number;
+  deadLetterError: string | undefined;
 }
 
 interface Run {
@@ -129,6 +132,8 @@ export class Shipper {
   private lastMs = -1;
   private lastIso = '';
   private readonly counters = { accepted: 0, delivered: 0, deadLettered: 0, retries: 0, requests: 0 };
+  private lost = 0;
+  private deadLetterError: string | undefined;
 
   constructor(options: ShipperOptions) {
     this.o = options;
@@ -244,6 +249,8 @@ export class Shipper {
       ...this.stats(),
       failure: this.failure,
       deadLetterPath: this.counters.deadLettered > 0 ? this.o.deadLetter.path : undefined,
+      lost: this.lost,
+      deadLetterError: this.deadLetterError,
     };
   }
 
@@ -326,8 +333,14 @@ export class Shipper {
         });
       }
     }
-    this.o.deadLetter.write(records);
-    this.counters.deadLettered += records.length;
+    try {
+      this.o.deadLetter.write(records);
+      this.counters.deadLettered += records.length;
+    } catch (err) {
+      // The last resort failed too (disk full, file removed…): count the loss and say so at the end.
+      this.lost += records.length;
+      this.deadLetterError ??= err instanceof Error ? err.message : String(err);
+    }
   }
 
   private sleep(ms: number): Promise<void> {

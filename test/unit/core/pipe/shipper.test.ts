@@ -146,6 +146,22 @@ describe('shipper', () => {
     await shipper.close();
   });
 
+  it('counts entries as lost, never crashes, when the dead-letter file cannot be written either', async () => {
+    const broken: DeadLetterSink = {
+      path: '/full/disk.jsonl',
+      count: 0,
+      write: () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+      close: () => undefined,
+    };
+    const { shipper } = make([fail(404, false)], { deadLetter: broken });
+    shipper.add('a', '1', 1);
+    shipper.add('b', '2', 1);
+    const r = await shipper.close();
+    expect(r).to.include({ delivered: 0, deadLettered: 0, lost: 2, deadLetterError: 'ENOSPC: no space left on device' });
+  });
+
   it('abort dead-letters everything not delivered, in flight included', async () => {
     const { shipper, sink } = make([], { send: () => new Promise<SendResult>(() => undefined) });
     for (let i = 0; i < 5; i++) shipper.add(`l${i}`, `${i}`, 1);
