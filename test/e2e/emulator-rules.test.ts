@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
@@ -269,6 +270,18 @@ describe('oci-log emulator (the command)', () => {
     const r = await runCli(['emulator', '--config-file', join(dir, 'nope'), '--state-dir', dir]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/nope does not exist; or start with --new-identity/);
+  });
+
+  it('loads none of the OCI SDK packages (the probe does see them load for a command that uses them)', async () => {
+    const probe = fileURLToPath(new URL('../../../test/fixtures/trace-oci-loads.cjs', import.meta.url));
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    const dir = tempDir('oci-log-cmd-');
+    const emu = await spawnEmulator(['--new-identity', '--state-dir', join(dir, 'state')], env);
+    const { runCli } = await import('../helpers/cli.js');
+    const sdkUser = await runCli(['list-log-groups'], { env: { ...env, ...emu.vars } });
+    expect(await emu.stop('SIGTERM')).to.equal(0);
+    expect(sdkUser.stderr).to.match(/loaded SDK package oci-/);
+    expect(emu.stderr()).to.not.match(/loaded SDK package/);
   });
 
   it('refuses a bad --fault with exit 2', async () => {
