@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,6 +129,20 @@ describe('emulator rules over real HTTP', function () {
       expect(r.status).to.equal(400);
       expect((await emu.entries(logId)).map((e) => e.id)).to.not.include('ok-before-bad');
     });
+  });
+
+  it('serves keep-alive clients: successes and refusals over one connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answers = [];
+      for (const body of [goodBody([{ id: 'ka-1', data: 'x' }]), '{', goodBody([{ id: 'ka-2', data: 'x' }])]) answers.push(await push(body, { agent }));
+      answers.push(await push(goodBody(), { agent, date: new Date(Date.now() - 3_600_000) }));
+      answers.push(await push(goodBody([{ id: 'ka-3', data: 'x' }]), { agent }));
+      expect(answers.map((a) => a.status)).to.deep.equal([200, 400, 200, 401, 200]);
+      expect(new Set(answers.map((a) => a.localPort)).size).to.equal(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 404 for an unknown log, like the service', async () => {
