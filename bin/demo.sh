@@ -5,6 +5,7 @@
 #   2. create a log group and a log
 #   3. pipe a sample program's output through `oci-log`
 #   4. read the entries back with `oci-log query`
+#   5. run a cron-style job through `oci-log exec` and find its stderr line
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 oci_log() { node "$here/oci-log.js" "$@"; }
@@ -52,3 +53,9 @@ sample_app 2>&1 | oci_log --log-ocid "$LOG" --subject demo
 
 step 'oci-log query --log-ocid "$LOG" --since 10m'
 oci_log query --log-ocid "$LOG" --since 10m
+
+step 'oci-log exec --log-ocid "$LOG" -- sh -c "echo backing up; echo 1 file skipped >&2; exit 3"   # a cron job'
+oci_log exec --log-ocid "$LOG" -- sh -c 'echo backing up; echo 1 file skipped >&2; exit 3' || echo "(the job exited $?)"
+
+step 'oci-log query --log-ocid "$LOG" --since 10m --grep "file skipped" --output jsonl'
+oci_log query --log-ocid "$LOG" --since 10m --grep "file skipped" --output jsonl

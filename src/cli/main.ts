@@ -34,6 +34,9 @@ export function buildParser(args: readonly string[]): Argv {
 }
 
 function defaultIo(): CliIo {
+  // A reader that goes away (oci-log query | head) must not crash oci-log with
+  // EPIPE: what follows is simply not shown; --tee keeps shipping regardless.
+  process.stdout.on('error', () => undefined);
   return {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DeadLetterFile, defaultDeadLetterPath } from '../core/pipe/dead-letter.js';
 import { Shipper } from '../core/pipe/shipper.js';
+import { createTee } from '../core/pipe/tee.js';
 import type { ShipFailure, ShipResult, ShipStats } from '../core/pipe/shipper.js';
 import type { SendFunction } from '../core/pipe/send-result.js';
 import { ExitCode } from '../errors.js';
@@ -29,10 +30,12 @@ export interface ShippingOptions {
 export async function openSender(options: ShippingOptions): Promise<{ send: SendFunction; close(): void }> {
   const { io } = options;
   if (options.dryRun) {
+    // Through a tee: a slow reader slows the input down, a closed one (EPIPE) is ignored.
+    const out = createTee(io.stdout);
+    const newline = Buffer.from('\n');
     return {
       send: async (_logId, body) => {
-        io.stdout.write(body);
-        io.stdout.write('\n');
+        await out(Buffer.concat([body, newline]));
         return { ok: true, opcRequestId: undefined };
       },
       close: () => undefined,

@@ -184,6 +184,20 @@ describe('oci-log (the pipe) against the emulator', function () {
     expect((await emu.stats()).requests['putLogs'] ?? 0).to.equal(before);
   });
 
+  it('--tee and --dry-run survive a reader that goes away (EPIPE) without losing the shipping', async () => {
+    const log = await newLog();
+    const lines = Array.from({ length: 50_000 }, (_, i) => `tee line ${i}`);
+    const tee = spawnCli(['--log-ocid', log, '--tee'], { env: emu.env });
+    tee.child.stdout.destroy();
+    tee.child.stdin.end(lines.join('\n'));
+    expect((await tee.exited).code, tee.stderr()).to.equal(0);
+    expect((await emu.entries(log)).length).to.equal(lines.length);
+    const dry = spawnCli(['--dry-run', '--log-ocid', log], { env: emu.env });
+    dry.child.stdout.destroy();
+    dry.child.stdin.end(lines.join('\n'));
+    expect((await dry.exited).code, dry.stderr()).to.equal(0);
+  });
+
   it('refuses a bad setup with exit 2 naming the file, before reading stdin', async () => {
     const missing = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax'], { input: 'x\n', env: { ...emu.env, OCI_CLI_CONFIG_FILE: '/nonexistent/oci/config' } });
     expect(missing.code).to.equal(2);

@@ -1,12 +1,11 @@
-import { UsageError, ServiceError } from '../../errors.js';
-import { listLogs, waitForWorkRequest } from '../../oci/log-management.js';
-import { callService } from '../../oci/sdk-clients.js';
+import { UsageError } from '../../errors.js';
+import { listLogs } from '../../oci/log-management.js';
+import { createResource } from '../create-resource.js';
 import { defineCommand } from '../define-command.js';
 import { resolveLogGroup } from '../log-groups.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { compartmentOption, logGroupOptions } from '../options/manage-options.js';
 import { openServices } from '../service-context.js';
-import { startSpinner } from '../spinner.js';
 
 export function checkRetention(days: number | undefined): number | undefined {
   if (days === undefined) return undefined;
@@ -38,46 +37,20 @@ export const createLogCommand = defineCommand({
       const group = await resolveLogGroup(ctx, argv, true);
       const logGroupId = group?.id ?? '';
       const name = argv['display-name'];
-      const existing = async () => (await listLogs(ctx.clients, logGroupId, name))[0];
-      if (argv['if-not-exists']) {
-        const found = await existing();
-        if (found) {
-          io.stdout.write(`${found.id}\n`);
-          return;
-        }
-      }
       const client = await ctx.clients.management();
-      const what = `creating log ${name} in log group ${logGroupId}`;
-      let workRequestId: string;
-      try {
-        const r = await callService(what, () =>
+      await createResource(io, ctx, {
+        what: `log ${name} in log group ${logGroupId}`,
+        duplicate: `a log named ${name} already exists in log group ${logGroupId}`,
+        ifNotExists: argv['if-not-exists'],
+        wait: argv.wait,
+        quiet: argv.quiet,
+        findExisting: async () => (await listLogs(ctx.clients, logGroupId, name))[0],
+        create: () =>
           client.createLog({
             logGroupId,
             createLogDetails: { displayName: name, logType: 'CUSTOM' as never, isEnabled: true, ...(retention === undefined ? {} : { retentionDuration: retention }) },
           }),
-        );
-        workRequestId = r.opcWorkRequestId;
-      } catch (err) {
-        if (err instanceof ServiceError && err.status === 409) {
-          const found = await existing();
-          if (found && argv['if-not-exists']) {
-            io.stdout.write(`${found.id}\n`);
-            return;
-          }
-          if (found) throw new ServiceError(`a log named ${name} already exists in log group ${logGroupId}: ${found.id} (use --if-not-exists to reuse it)`, err);
-        }
-        throw err;
-      }
-      if (!argv.wait) {
-        io.stdout.write(`${workRequestId}\n`);
-        return;
-      }
-      const spinner = await startSpinner(io, `waiting for work request ${workRequestId}`, argv.quiet);
-      try {
-        io.stdout.write(`${await waitForWorkRequest(ctx.clients, workRequestId, what)}\n`);
-      } finally {
-        spinner.stop();
-      }
+      });
     } finally {
       ctx.clients.close();
     }

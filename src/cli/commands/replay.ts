@@ -73,12 +73,13 @@ export const replayCommand = defineCommand({
           stats = result;
         }
         rest.close();
-        progress.stop(undefined);
         if (undelivered === 0 && kept === 0) {
           rmSync(file);
           rmSync(rest.path, { force: true });
-          if (!argv.quiet) io.stderr.write(`oci-log: ${file}: ${delivered} entries delivered; file removed\n`);
+          // Like every summary, shown on a terminal only.
+          progress.stop(`oci-log: ${file}: ${delivered} entries delivered; file removed`);
         } else {
+          progress.stop(undefined);
           renameSync(rest.path, file);
           failedFiles += 1;
           warn(io, `${file}: ${delivered} delivered, ${undelivered + kept} kept in the file`);

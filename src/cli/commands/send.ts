@@ -70,7 +70,9 @@ export const sendCommand = defineCommand({
     io.signals.on('SIGINT', onSignal);
     io.signals.on('SIGTERM', onSignal);
     try {
-      await pipe.done;
+      const read = await pipe.done;
+      // Stopped by a signal while the producer still writes: let go of stdin, or it may keep the process alive.
+      if (read.stopped) io.stdin.destroy();
       const result = await Promise.race([shipper.close(), aborted]);
       progress.stop(undefined);
       io.exitCode = reportResult(io, result);

@@ -5,7 +5,7 @@ export const globalOptions = {
   debug: {
     type: 'boolean',
     default: false,
-    describe: 'Print stack traces and each HTTP request on stderr',
+    describe: "Print stack traces with errors, and the OCI SDK's own messages, on stderr",
     global: true,
   },
   quiet: {

@@ -35,13 +35,18 @@ export function createLineFeeder(options: LineFeederOptions): LineFeeder {
   let lines = 0;
   let lineId = '';
   let readAt = 0;
+  /** When the current line's first byte was read: all its pieces get this time. */
+  let lineAt = 0;
+  let midLine = false;
   let wait: Promise<void> | undefined;
   const onPiece = (text: string, piece: number): void => {
     if (piece <= 1) lineId = ids.next();
-    const w = shipper.add(wrap ? wrap(text) : text, pieceId(lineId, piece), readAt, meta);
+    const w = shipper.add(wrap ? wrap(text) : text, pieceId(lineId, piece), lineAt, meta);
     if (w) wait = w;
   };
   const onLine = (text: string, more: boolean): void => {
+    if (!midLine) lineAt = readAt;
+    midLine = more;
     if (!more) lines += 1;
     pieces.push(text, more, onPiece);
   };

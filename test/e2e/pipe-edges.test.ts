@@ -1,0 +1,130 @@
+import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { startEmulator } from '../helpers/emulator.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import type { DeadLetterRecord } from '../../src/core/pipe/dead-letter.js';
+
+function readDeadLetter(file: string): DeadLetterRecord[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as DeadLetterRecord);
+}
+
+/** The pipe's harder corners: lossless shutdown under a stalled service, replay fidelity, unreachable endpoints. */
+describe('oci-log send: edge cases against the emulator', function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let group: string;
+  let n = 0;
+  const newLog = () => emu.createLog(group, `edge-${++n}`);
+
+  before(async () => {
+    emu = await startEmulator();
+    group = await emu.createLogGroup('pipe-edges');
+  });
+  after(async () => {
+    await emu?.stop();
+  });
+  afterEach(async () => {
+    await emu.clearFaults();
+  });
+
+  it('puts the dead-letter file under XDG_STATE_HOME by default, named after the UTC time and pid', async () => {
+    const state = tempDir();
+    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaadoesnotexist'], { input: 'a\nb\n', env: { ...emu.env, XDG_STATE_HOME: state } });
+    expect(r.code).to.equal(3);
+    const dir = join(state, 'oci-log', 'dead-letter');
+    const files = readdirSync(dir);
+    expect(files).to.have.lengthOf(1);
+    expect(files[0]).to.match(/^\d{8}T\d{6}Z-\d+\.jsonl$/);
+    expect(r.stderr).to.contain(join(dir, files[0] as string));
+    expect(readDeadLetter(join(dir, files[0] as string)).map((x) => x.data)).to.deep.equal(['a', 'b']);
+  });
+
+  it('after a permanent refusal, replay delivers the lines to their own log with their ids, times and subject, and removes the file', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'dl.jsonl');
+    await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
+    const lines = Array.from({ length: 300 }, (_, i) => `replay me ${i}`);
+    const sent = await runCli(['--log-ocid', log, '--subject', 'subj', '--dead-letter', file], { input: lines.join('\n'), env: emu.env });
+    expect(sent.code).to.equal(3);
+    expect(sent.stderr).to.contain('400').and.to.contain(file);
+    const records = readDeadLetter(file);
+    expect(records.map((x) => x.data)).to.deep.equal(lines);
+    expect((await emu.entries(log)).length).to.equal(0);
+    await emu.clearFaults();
+    const replay = await runCli(['replay', file], { env: emu.env });
+    expect(replay.stderr).to.equal('');
+    expect(replay.code).to.equal(0);
+    expect(existsSync(file)).to.equal(false);
+    const entries = await emu.entries(log);
+    expect(entries.map((e) => ({ data: e.data, id: e.id, time: e.time, subject: e.subject }))).to.deep.equal(
+      records.map((x) => ({ data: x.data, id: x.id, time: x.time, subject: 'subj' })),
+    );
+  });
+
+  it('replay of a missing file exits 2 naming it', async () => {
+    const r = await runCli(['replay', '/nonexistent/dl.jsonl'], { env: emu.env });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('/nonexistent/dl.jsonl');
+  });
+
+  it('on SIGTERM with the service stalled, loses nothing: entries + dead-letter = input, exit 3', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'term.jsonl');
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--timeout', '20'], { env: emu.env });
+    const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
+    cli.child.stdin.write(lines.join('\n') + '\n');
+    // --tee shows what oci-log has read: signal once it has read everything.
+    await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
+    cli.child.kill('SIGTERM');
+    const { code } = await cli.exited;
+    expect(code).to.equal(3);
+    const delivered = (await emu.entries(log)).map((e) => e.data);
+    const dead = readDeadLetter(file).map((x) => x.data);
+    expect([...delivered, ...dead].sort()).to.deep.equal([...lines].sort());
+    expect(cli.stderr()).to.contain(file);
+  });
+
+  it('an endpoint that refuses connections: retries, then dead-letters, naming the endpoint', async () => {
+    const file = join(tempDir(), 'refused.jsonl');
+    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--max-retries', '1', '--dead-letter', file], {
+      input: 'one\ntwo\n',
+      env: { ...emu.env, OCI_LOG_ENDPOINT: 'http://127.0.0.1:1' },
+    });
+    expect(r.code).to.equal(3);
+    expect(r.stderr).to.contain('http://127.0.0.1:1').and.to.contain('ECONNREFUSED').and.to.contain(file);
+    expect(readDeadLetter(file).map((x) => x.data)).to.deep.equal(['one', 'two']);
+  });
+
+  it('gives the pieces of a long line one time and ids <line id>-p0001…', async () => {
+    const log = await newLog();
+    const line = Array.from({ length: 2500 }, (_, i) => `${String(i).padStart(5, '0')}ü😀 `).join(''); // 25,000 code units
+    const r = await runCli(['--log-ocid', log], { input: `${line}\nafter\n`, env: emu.env });
+    expect(r.code).to.equal(0);
+    const entries = await emu.entries(log);
+    const pieces = entries.slice(0, -1);
+    const base = pieces[0]?.id.replace(/-p0001$/, '');
+    expect(pieces.map((e) => e.id)).to.deep.equal(pieces.map((_, i) => `${base}-p${String(i + 1).padStart(4, '0')}`));
+    expect(new Set(pieces.map((e) => e.time)).size).to.equal(1);
+    expect(pieces.every((e) => e.data.length <= 10_000)).to.equal(true);
+    expect(pieces.map((e) => e.data).join('')).to.equal(line);
+    expect(entries.at(-1)?.data).to.equal('after');
+  });
+
+  it('a missing key file exits 2 naming it, without waiting for stdin to end', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'config');
+    writeFileSync(config, readFileSync(emu.configFile, 'utf8').replace(/^key_file\s*=.*$/m, `key_file=${join(dir, 'missing.pem')}`));
+    const cli = spawnCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany'], { env: { ...emu.env, OCI_CLI_CONFIG_FILE: config } });
+    const { code } = await cli.exited; // stdin is still open
+    cli.child.stdin.destroy();
+    expect(code).to.equal(2);
+    expect(cli.stderr()).to.contain(join(dir, 'missing.pem'));
+  });
+});
