@@ -93,12 +93,34 @@ function paging(url: URL, max: number, dflt: number): { limit: number; offset: n
   return { limit, offset };
 }
 
-function pageOf<T>(items: T[], url: URL, max: number, dflt: number): Reply {
+/**
+ * One page of a list. As the service documents, `limit` counts records
+ * before filtering (displayName): a page may hold fewer matches than the
+ * limit, even none, and still have a next page.
+ */
+function pageOf<T>(items: T[], url: URL, max: number, dflt: number, filter: (item: T) => boolean = () => true): Reply {
   const { limit, offset } = paging(url, max, dflt);
-  const slice = items.slice(offset, offset + limit);
+  const slice = items.slice(offset, offset + limit).filter(filter);
   const headers: Record<string, string> = {};
   if (offset + limit < items.length) headers['opc-next-page'] = String(offset + limit);
   return { status: 200, body: slice, headers };
+}
+
+/**
+ * sortBy timeCreated (newest first unless sortOrder=ASC) or displayName
+ * (A to Z unless DESC). Without sortBy: creation order (the service's default
+ * is not documented).
+ */
+function sorted<T extends { timeCreated: string; displayName: string }>(items: T[], url: URL): T[] {
+  const by = url.searchParams.get('sortBy');
+  const order = url.searchParams.get('sortOrder');
+  if (by !== null && by !== 'timeCreated' && by !== 'displayName') throw new HttpError(400, 'InvalidParameter', `sortBy: must be timeCreated or displayName, got ${JSON.stringify(by)}`);
+  if (order !== null && order !== 'ASC' && order !== 'DESC') throw new HttpError(400, 'InvalidParameter', `sortOrder: must be ASC or DESC, got ${JSON.stringify(order)}`);
+  if (by === null && order === null) return items;
+  const desc = order === null ? by === 'timeCreated' || by === null : order === 'DESC';
+  const key = (x: T): string => (by === 'displayName' ? x.displayName : x.timeCreated);
+  // Array#sort is stable: equal keys keep creation order.
+  return [...items].sort((a, b) => (desc ? -1 : 1) * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** The Logging APIs' handlers over a Store. */
@@ -178,11 +200,8 @@ class Handlers {
     const compartmentId = this.checkCompartment(url.searchParams.get('compartmentId') ?? undefined);
     const subtree = url.searchParams.get('isCompartmentIdInSubtree') === 'true';
     const name = url.searchParams.get('displayName');
-    const groups = [...this.store.logGroups.values()]
-      .filter((g) => g.compartmentId === compartmentId || (subtree && compartmentId === this.store.tenancy))
-      .filter((g) => name === null || g.displayName === name)
-      .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated) || a.id.localeCompare(b.id));
-    return pageOf(groups, url, 1000, 100);
+    const groups = [...this.store.logGroups.values()].filter((g) => g.compartmentId === compartmentId || (subtree && compartmentId === this.store.tenancy));
+    return pageOf(sorted(groups, url), url, 1000, 100, (g) => name === null || g.displayName === name);
   }
 
   getLogGroup(id: string): Reply {
@@ -219,11 +238,7 @@ class Handlers {
   listLogs(groupId: string, url: URL): Reply {
     this.group(groupId);
     const name = url.searchParams.get('displayName');
-    const logs = this.store
-      .logsOf(groupId)
-      .filter((l) => name === null || l.displayName === name)
-      .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated) || a.id.localeCompare(b.id));
-    return pageOf(logs, url, 1000, 100);
+    return pageOf(sorted(this.store.logsOf(groupId), url), url, 1000, 100, (l) => name === null || l.displayName === name);
   }
 
   getLog(groupId: string, logId: string): Reply {

@@ -52,7 +52,7 @@ export interface StoredEntry {
   time: number;
   source: string;
   type: string;
-  subject?: string;
+  subject?: string | undefined;
   ingested: number;
 }
 

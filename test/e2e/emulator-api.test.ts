@@ -73,6 +73,25 @@ describe('emulator API rules over real HTTP', function () {
       expect(subtree).to.have.length(2);
     });
 
+    it('counts limit before the displayName filter, as the service documents, and sorts on request', async () => {
+      const c = 'ocid1.compartment.oc1..aaaaaaaaemulatorlisttest';
+      for (const displayName of ['list-b', 'list-a', 'list-c']) expect((await api.call('POST', '/20200531/logGroups', { compartmentId: c, displayName })).status).to.equal(202);
+      const pages: string[][] = [];
+      let page: string | undefined;
+      do {
+        const r = await api.call('GET', `/20200531/logGroups?compartmentId=${c}&displayName=list-c&limit=1${page === undefined ? '' : `&page=${page}`}`);
+        pages.push(json<Array<{ displayName: string }>>(r).map((g) => g.displayName));
+        page = r.headers['opc-next-page'] as string | undefined;
+      } while (page !== undefined);
+      expect(pages).to.deep.equal([[], [], ['list-c']]);
+      const names = async (q: string) => json<Array<{ displayName: string }>>(await api.call('GET', `/20200531/logGroups?compartmentId=${c}${q}`)).map((g) => g.displayName);
+      expect(await names('')).to.deep.equal(['list-b', 'list-a', 'list-c']);
+      expect(await names('&sortBy=displayName')).to.deep.equal(['list-a', 'list-b', 'list-c']);
+      expect(await names('&sortBy=displayName&sortOrder=DESC')).to.deep.equal(['list-c', 'list-b', 'list-a']);
+      expect((await names('&sortBy=timeCreated&sortOrder=ASC'))).to.have.members(['list-a', 'list-b', 'list-c']);
+      expectError(await api.call('GET', `/20200531/logGroups?compartmentId=${c}&sortBy=size`), 400, 'InvalidParameter', /sortBy/);
+    });
+
     it('refuses a bad limit or page token with 400', async () => {
       expectError(await api.call('GET', `/20200531/logGroups?compartmentId=${emu.tenancy}&limit=0`), 400, 'InvalidParameter', /limit/);
       expectError(await api.call('GET', `/20200531/logGroups?compartmentId=${emu.tenancy}&page=zzz`), 400, 'InvalidParameter', /page/);

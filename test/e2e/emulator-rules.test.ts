@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
@@ -128,6 +129,20 @@ describe('emulator rules over real HTTP', function () {
       expect(r.status).to.equal(400);
       expect((await emu.entries(logId)).map((e) => e.id)).to.not.include('ok-before-bad');
     });
+  });
+
+  it('serves keep-alive clients: successes and refusals over one connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const answers = [];
+      for (const body of [goodBody([{ id: 'ka-1', data: 'x' }]), '{', goodBody([{ id: 'ka-2', data: 'x' }])]) answers.push(await push(body, { agent }));
+      answers.push(await push(goodBody(), { agent, date: new Date(Date.now() - 3_600_000) }));
+      answers.push(await push(goodBody([{ id: 'ka-3', data: 'x' }]), { agent }));
+      expect(answers.map((a) => a.status)).to.deep.equal([200, 400, 200, 401, 200]);
+      expect(new Set(answers.map((a) => a.localPort)).size).to.equal(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 404 for an unknown log, like the service', async () => {
@@ -269,6 +284,18 @@ describe('oci-log emulator (the command)', () => {
     const r = await runCli(['emulator', '--config-file', join(dir, 'nope'), '--state-dir', dir]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/nope does not exist; or start with --new-identity/);
+  });
+
+  it('loads none of the OCI SDK packages (the probe does see them load for a command that uses them)', async () => {
+    const probe = fileURLToPath(new URL('../../../test/fixtures/trace-oci-loads.cjs', import.meta.url));
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    const dir = tempDir('oci-log-cmd-');
+    const emu = await spawnEmulator(['--new-identity', '--state-dir', join(dir, 'state')], env);
+    const { runCli } = await import('../helpers/cli.js');
+    const sdkUser = await runCli(['list-log-groups'], { env: { ...env, ...emu.vars } });
+    expect(await emu.stop('SIGTERM')).to.equal(0);
+    expect(sdkUser.stderr).to.match(/loaded SDK package oci-/);
+    expect(emu.stderr()).to.not.match(/loaded SDK package/);
   });
 
   it('refuses a bad --fault with exit 2', async () => {

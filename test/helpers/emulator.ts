@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { startEmulator as start } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { Operation } from '../../src/emulator/faults.js';
 import { tempDir } from './temp-dir.js';
 
 export interface RawEntry {
@@ -14,7 +15,7 @@ export interface RawEntry {
 }
 
 export interface FaultSpec {
-  op: string;
+  op: Operation | '*';
   status?: number;
   kind?: 'status' | 'reset' | 'stall';
   count?: number;

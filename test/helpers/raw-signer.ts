@@ -1,6 +1,7 @@
 import { createHash, createSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { request } from 'node:http';
+import type { Agent } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 
@@ -18,6 +19,8 @@ export interface RawRequest {
   /** Override what gets signed or sent, to break one thing. */
   signedHeaders?: string[];
   date?: Date;
+  /** A keep-alive agent, to send several requests over one connection. */
+  agent?: Agent;
   /** Extra headers, set before signing (so they can be signed, e.g. x-date). */
   headers?: Record<string, string>;
   mutate?: (headers: Record<string, string>, body: Buffer) => Buffer;
@@ -40,6 +43,8 @@ export function keyFromConfig(configFile: string, profile: string): { keyId: str
 
 export interface RawResponse {
   status: number;
+  /** The client-side port of the connection it came over (to see a connection reused). */
+  localPort: number | undefined;
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
@@ -66,10 +71,11 @@ export function signedRequest(r: RawRequest): Promise<RawResponse> {
   headers['authorization'] = `Signature version="1",keyId="${r.keyId}",algorithm="rsa-sha256",headers="${signed.join(' ')}",signature="${signature}"`;
   if (r.mutate) body = r.mutate(headers, body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: r.method, headers }, (res) => {
+    const req = request(url, { method: r.method, headers, ...(r.agent ? { agent: r.agent } : {}) }, (res) => {
       const chunks: Buffer[] = [];
+      const localPort = res.socket?.localPort;
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, localPort, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end(hasBody ? body : undefined);
