@@ -254,6 +254,7 @@ describe('oci-log emulator (the command)', () => {
     expect(await create().then(() => 'answered', (e: NodeJS.ErrnoException) => e.code)).to.equal('ECONNRESET');
     expect((await create()).status).to.equal(202);
     expect(await first.stop('SIGINT')).to.equal(0);
+    for (let i = 0; i < 100 && !/RESET[\s\S]*POST \/20200531\/logGroups 202/.test(first.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
     expect(first.stderr()).to.match(new RegExp(`GET /20200531/logGroups\\?compartmentId=\\S+ 200 \\d+ms ${String(third.headers['opc-request-id']).replace(/\//g, '\\/')}`));
     expect(first.stderr()).to.match(/POST \/20200531\/logGroups RESET/);
 
@@ -272,6 +273,8 @@ describe('oci-log emulator (the command)', () => {
     const emu = await spawnEmulator(['--state-dir', join(dir, 'state')], { OCI_CLI_CONFIG_FILE: join(dir, 'missing-config'), HOME: dir });
     try {
       expect(emu.vars['OCI_CLI_CONFIG_FILE']).to.equal(join(dir, 'state', 'config'));
+      // stderr is its own pipe: its line may arrive after stdout's.
+      for (let i = 0; i < 100 && !emu.stderr().includes('not trusting'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(emu.stderr()).to.match(/not trusting that profile: the config file .*missing-config does not exist/);
     } finally {
       expect(await emu.stop('SIGTERM')).to.equal(0);
