@@ -84,7 +84,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     });
   });
   const port = (emulator.server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Listening on every address: clients on this machine reach it on loopback.
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   return {
     url,
     port,

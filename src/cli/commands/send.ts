@@ -48,6 +48,7 @@ export const sendCommand = defineCommand({
     const sender = await openSender(options);
     const deadLetter = openDeadLetter(io, delivery.deadLetter);
     const shipper = createShipper(options, { logId, source: defaultSource(argv.source), type: argv.type, subject: argv.subject }, sender.send, deadLetter);
+    if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
     const pipe = pipeLines({ input: io.stdin, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
 
