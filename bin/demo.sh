@@ -24,7 +24,8 @@ if [ -t 2 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain" >&2; }
 
 step "oci-log emulator --new-identity --state-dir $work/state --exports-file $work/env &"
-oci_log emulator --new-identity --state-dir "$work/state" --exports-file "$work/env" 2>"$work/emulator.log" >/dev/null &
+# Started as node itself, not through the oci_log function: $! must be the emulator, not a subshell.
+node "$here/oci-log.js" emulator --new-identity --state-dir "$work/state" --exports-file "$work/env" 2>"$work/emulator.log" >/dev/null &
 emulator_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/env" ] && break; sleep 0.1; done
 [ -s "$work/env" ] || { cat "$work/emulator.log" >&2; echo "the emulator did not start" >&2; exit 1; }
