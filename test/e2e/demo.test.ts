@@ -17,7 +17,7 @@ describe('the README demo (bin/demo.sh)', () => {
     // The demo stops the emulator it started: no process is left with its state dir.
     const stateDir = /--state-dir (\S+)/.exec(err)?.[1] ?? '';
     expect(stateDir).to.match(/oci-log-demo/);
-    const left = spawnSync('pgrep', ['-f', `--state-dir ${stateDir}`], { encoding: 'utf8' }).stdout.trim();
+    const left = spawnSync('pgrep', ['-f', `state-dir ${stateDir}`], { encoding: 'utf8' }).stdout.trim();
     expect(left, `emulator left running: ${left}`).to.equal('');
     expect(code, out).to.equal(0);
     expect(out).to.match(/^ocid1\.loggroup\./m);
