@@ -74,6 +74,7 @@ export const sendCommand = defineCommand({
       const read = await pipe.done;
       // Stopped by a signal while the producer still writes: let go of stdin, or it may keep the process alive.
       if (read.stopped) io.stdin.destroy();
+      if (read.error) warn(io, `reading stdin failed (${read.error.message}); sending what was read`);
       const result = await Promise.race([shipper.close(), aborted]);
       progress.stop(undefined);
       io.exitCode = reportResult(io, result);

@@ -24,6 +24,8 @@ export interface PipeLinesResult {
   bytes: number;
   /** True when stop() ended the reading before the input did. */
   stopped: boolean;
+  /** Set when reading the input failed: what was read before is shipped. */
+  error?: Error | undefined;
 }
 
 export interface LinePipe {
@@ -45,6 +47,7 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
   let finish: (r: PipeLinesResult) => void = () => undefined;
   const done = new Promise<PipeLinesResult>((resolve) => (finish = resolve));
   let finished = false;
+  let error: Error | undefined;
   const end = (stopped: boolean): void => {
     if (finished) return;
     finished = true;
@@ -52,7 +55,7 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     input.off('end', onEnd);
     input.off('error', onError);
     if (!stopped) feeder.end();
-    finish({ lines: feeder.lines, bytes, stopped });
+    finish({ lines: feeder.lines, bytes, stopped, error });
   };
 
   const teeWrite = createTee(options.tee);
@@ -70,7 +73,10 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     }
   };
   const onEnd = (): void => end(false);
-  const onError = (): void => end(false);
+  const onError = (err: Error): void => {
+    error = err;
+    end(false);
+  };
   input.on('data', onData);
   input.once('end', onEnd);
   input.once('error', onError);

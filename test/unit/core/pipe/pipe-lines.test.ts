@@ -1,0 +1,36 @@
+import { Readable } from 'node:stream';
+import { expect } from 'chai';
+import { EntryIdGenerator } from '../../../../src/core/pipe/entry-id.js';
+import { pipeLines } from '../../../../src/core/pipe/pipe-lines.js';
+import type { Shipper } from '../../../../src/core/pipe/shipper.js';
+
+function fakeShipper(): { shipper: Shipper; data: string[] } {
+  const data: string[] = [];
+  return { shipper: { add: (d: string) => void data.push(d) } as unknown as Shipper, data };
+}
+
+describe('pipeLines', () => {
+  it('ships what was read before the input failed, and reports the error', async () => {
+    const { shipper, data } = fakeShipper();
+    const input = new Readable({ read() {} });
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator() });
+    input.push(Buffer.from('one\ntwo'));
+    setImmediate(() => input.destroy(new Error('EIO: i/o error')));
+    const r = await pipe.done;
+    expect(data).to.deep.equal(['one', 'two']);
+    expect(r.error?.message).to.equal('EIO: i/o error');
+    expect(r.lines).to.equal(2);
+  });
+
+  it('stop() keeps what was read, including a line cut short, and reports stopped', async () => {
+    const { shipper, data } = fakeShipper();
+    const input = new Readable({ read() {} });
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator() });
+    input.push(Buffer.from('a\npartial'));
+    await new Promise((r) => setImmediate(r));
+    pipe.stop();
+    const r = await pipe.done;
+    expect(data).to.deep.equal(['a', 'partial']);
+    expect(r).to.include({ stopped: true, lines: 2 });
+  });
+});
