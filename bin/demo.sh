@@ -58,5 +58,5 @@ oci_log query --log-ocid "$LOG" --since 10m
 step 'oci-log exec --log-ocid "$LOG" -- sh -c "echo backing up; echo 1 file skipped >&2; exit 3"   # a cron job'
 oci_log exec --log-ocid "$LOG" -- sh -c 'echo backing up; echo 1 file skipped >&2; exit 3' || echo "(the job exited $?)"
 
-step 'oci-log query --log-ocid "$LOG" --since 10m --grep "file skipped" --output jsonl'
-oci_log query --log-ocid "$LOG" --since 10m --grep "file skipped" --output jsonl
+step 'oci-log query --log-ocid "$LOG" --since 10m --stream stderr'
+oci_log query --log-ocid "$LOG" --since 10m --stream stderr

@@ -24,6 +24,6 @@ describe('the README demo (bin/demo.sh)', () => {
     expect(out).to.match(/ demo plain text: café ✓ done$/m);
     expect(out).to.match(/ demo warning: disk 91% full$/m);
     expect(out).to.contain('(the job exited 3)');
-    expect(out).to.match(/"stream":"stderr","line":"1 file skipped"/);
+    expect(out).to.match(/ stderr 1 file skipped$/m);
   });
 });
