@@ -91,3 +91,30 @@ describe('management and query commands under faults', function () {
     expect(await requests('listLogGroups')).to.equal(before);
   });
 });
+
+describe('--follow with the SDK circuit breaker left to its default', function () {
+  it('keeps reaching the service through a burst of failures (no breaker refuses calls)', async () => {
+    const emu = await startEmulator();
+    try {
+      // no OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED=false: oci-log must turn its breakers off itself
+      const env = { ...emu.env, OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: undefined };
+      const group = await emu.createLogGroup('breaker');
+      const logId = await emu.createLog(group, 'l');
+      expect((await runCli(['--log-ocid', logId], { env, input: 'first\n' })).code).to.equal(0);
+      const f = spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '0.2'], { env });
+      await eventually(() => f.stdout().toString().includes('first'));
+      const before = (await emu.stats()).requests['search'] ?? 0;
+      await emu.injectFault({ op: 'search', status: 503, count: 14, retryAfterSeconds: 0 });
+      expect((await runCli(['--log-ocid', logId], { env, input: 'second\n' })).code).to.equal(0);
+      // an open breaker would refuse every call for 30 s without touching the network
+      await eventually(() => f.stdout().toString().includes('second'));
+      f.child.kill('SIGINT');
+      expect((await f.exited).code, f.stderr()).to.equal(0);
+      expect(((await emu.stats()).requests['search'] ?? 0) - before).to.be.at.least(15);
+      expect(f.stderr()).to.match(/^oci-log: searching logs .* failed: 503 .*\(still following\)$/m);
+      expect(f.stderr()).to.not.match(/Request cannot be retried|EOPENBREAKER/);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
