@@ -118,3 +118,22 @@ describe('--follow with the SDK circuit breaker left to its default', function (
     }
   });
 });
+
+describe('--follow when its reader goes away', function () {
+  it('ends by itself (exit 0) once stdout is closed, as in oci-log query -f | head -1', async () => {
+    const emu = await startEmulator();
+    try {
+      const group = await emu.createLogGroup('reader');
+      const logId = await emu.createLog(group, 'l');
+      expect((await runCli(['--log-ocid', logId], { env: emu.env, input: 'first\n' })).code).to.equal(0);
+      const f = spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '0.2'], { env: emu.env });
+      await eventually(() => f.stdout().toString().includes('first'));
+      f.child.stdout.destroy();
+      expect((await runCli(['--log-ocid', logId], { env: emu.env, input: 'second\n' })).code).to.equal(0);
+      const { code, signal } = await f.exited;
+      expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
+    } finally {
+      await emu.stop();
+    }
+  });
+});

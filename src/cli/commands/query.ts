@@ -160,7 +160,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * each entry id once and forgetting ids older than the overlap window, so
  * memory stays bounded. A poll that fails after callService's retries on a
  * throttle, a 5xx or the network is reported and the next poll tries again;
- * any other refusal (400, 401, 404) ends the command. Returns when `signal` fires.
+ * any other refusal (400, 401, 404) ends the command. Returns when `signal`
+ * fires or the reader of stdout goes away.
  */
 async function follow(
   ctx: ServiceContext,
@@ -174,9 +175,10 @@ async function follow(
 ): Promise<void> {
   const seen = new SeenIds();
   for (const e of printed) seen.add(e);
-  while (!signal.aborted) {
+  // A reader that went away (oci-log query -f | head) ends the follow too: stdout stops being writable after EPIPE.
+  while (!signal.aborted && io.stdout.writable) {
     await pause(intervalMs, signal);
-    if (signal.aborted) break;
+    if (signal.aborted || !io.stdout.writable) break;
     const now = Date.now();
     const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
     let found: LogEntry[];
