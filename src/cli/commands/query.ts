@@ -66,7 +66,7 @@ export const queryCommand = defineCommand({
     query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above' },
     limit: { type: 'number', default: 100, describe: 'The newest N entries (pages past the 1000-a-page cap)' },
     output: { type: 'string', choices: OUTPUTS, default: 'text', describe: 'text (time, subject, data), jsonl or json' },
-    follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable; Ctrl-C ends' },
+    follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable (each poll re-reads the last 5 minutes; each entry printed once); Ctrl-C ends, exit 0' },
     interval: { type: 'number', default: 2, describe: 'With --follow: seconds between polls' },
     ...connectionOptions,
   },
