@@ -1,8 +1,9 @@
+import { isoTime } from '../core/query/entries.js';
 import { ServiceError } from '../errors.js';
 import type { SdkClients } from './sdk-clients.js';
 import { callService } from './sdk-clients.js';
 
-/** A log group or log as oci-log shows it (dates as the strings the service sends). */
+/** A log group or log as oci-log shows it (timeCreated as ISO-8601 with milliseconds and Z). */
 export interface Resource {
   id: string;
   displayName: string;
@@ -17,7 +18,8 @@ function toResource(x: { id: string; displayName: string; lifecycleState?: strin
     id: x.id,
     displayName: x.displayName,
     lifecycleState: x.lifecycleState ?? '',
-    timeCreated: x.timeCreated === undefined ? '' : typeof x.timeCreated === 'string' ? x.timeCreated : new Date(x.timeCreated).toISOString(),
+    // a string on the wire whatever the SDK's type says
+    timeCreated: isoTime(x.timeCreated instanceof Date ? x.timeCreated.getTime() : x.timeCreated) ?? '',
     compartmentId: x.compartmentId ?? '',
     ...(x.logGroupId === undefined ? {} : { logGroupId: x.logGroupId }),
   };

@@ -31,8 +31,8 @@ export const createLogGroupCommand = defineCommand({
         wait: argv.wait,
         quiet: argv.quiet,
         findExisting: async () => (await listLogGroups(ctx.clients, compartmentId, { displayName: name }))[0],
-        create: () =>
-          client.createLogGroup({ createLogGroupDetails: { compartmentId, displayName: name, ...(argv.description === undefined ? {} : { description: argv.description }) } }),
+        create: (opcRetryToken) =>
+          client.createLogGroup({ opcRetryToken, createLogGroupDetails: { compartmentId, displayName: name, ...(argv.description === undefined ? {} : { description: argv.description }) } }),
       });
     } finally {
       ctx.clients.close();

@@ -45,8 +45,9 @@ export const createLogCommand = defineCommand({
         wait: argv.wait,
         quiet: argv.quiet,
         findExisting: async () => (await listLogs(ctx.clients, logGroupId, name))[0],
-        create: () =>
+        create: (opcRetryToken) =>
           client.createLog({
+            opcRetryToken,
             logGroupId,
             createLogDetails: { displayName: name, logType: 'CUSTOM' as never, isEnabled: true, ...(retention === undefined ? {} : { retentionDuration: retention }) },
           }),

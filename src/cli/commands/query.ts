@@ -1,13 +1,15 @@
-import { UsageError } from '../../errors.js';
-import { SeenIds, compareEntries, toLogEntry } from '../../core/query/entries.js';
+import { ServiceError, UsageError } from '../../errors.js';
+import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
 import type { Output } from '../../core/query/format.js';
 import { buildSearchQuery } from '../../core/query/search-query.js';
-import { parseTimeArg, splitWindows } from '../../core/query/time-range.js';
+import { parseTimeArg } from '../../core/query/time-range.js';
+import { CallCancelled } from '../../oci/call-service.js';
+import { searchLogs } from '../../oci/log-search.js';
 import { findLog, getLogGroup } from '../../oci/log-management.js';
-import { callService } from '../../oci/sdk-clients.js';
 import { defineCommand } from '../define-command.js';
+import { warn } from '../io.js';
 import type { CliIo } from '../io.js';
 import { notFound, resolveLogGroup } from '../log-groups.js';
 import { connectionOptions } from '../options/connection-options.js';
@@ -19,7 +21,8 @@ import { startSpinner } from '../spinner.js';
 
 /** How far back --follow re-reads: ingestion is asynchronous and can lag a minute or more. */
 const FOLLOW_OVERLAP_MS = 5 * 60_000;
-const PAGE = 1000;
+/** Entries one --follow poll reads at most (its window is only FOLLOW_OVERLAP_MS long). */
+const FOLLOW_POLL_LIMIT = 100_000;
 
 interface Scope {
   compartmentId: string;
@@ -47,32 +50,6 @@ async function resolveScope(ctx: ServiceContext, argv: Parameters<typeof resolve
   }
 }
 
-async function search(ctx: ServiceContext, query: string, start: number, end: number, want: number, onPage?: (n: number) => void): Promise<LogEntry[]> {
-  const client = await ctx.clients.search();
-  const out: LogEntry[] = [];
-  for (const w of splitWindows(start, end)) {
-    let page: string | undefined;
-    do {
-      const limit = Math.min(PAGE, want - out.length);
-      const r = await callService(`searching logs (${query})`, () =>
-        client.searchLogs({
-          searchLogsDetails: { timeStart: new Date(w.start), timeEnd: new Date(w.end), searchQuery: query, isReturnFieldInfo: false },
-          limit,
-          ...(page === undefined ? {} : { page }),
-        }),
-      );
-      for (const result of r.searchResponse.results ?? []) {
-        const e = toLogEntry(result);
-        if (e) out.push(e);
-      }
-      onPage?.(out.length);
-      page = r.opcNextPage;
-    } while (page && out.length < want);
-    if (out.length >= want) break;
-  }
-  return out;
-}
-
 export const queryCommand = defineCommand({
   command: 'query',
   describe: 'Read recent entries of a log (or a log group), oldest first',
@@ -89,7 +66,7 @@ export const queryCommand = defineCommand({
     query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above' },
     limit: { type: 'number', default: 100, describe: 'The newest N entries (pages past the 1000-a-page cap)' },
     output: { type: 'string', choices: OUTPUTS, default: 'text', describe: 'text (time, subject, data), jsonl or json' },
-    follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable; Ctrl-C ends' },
+    follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable (each poll re-reads the last 5 minutes; each entry printed once); Ctrl-C ends, exit 0' },
     interval: { type: 'number', default: 2, describe: 'With --follow: seconds between polls' },
     ...connectionOptions,
   },
@@ -120,6 +97,7 @@ export const queryCommand = defineCommand({
     if (argv.follow && output === 'json') throw new UsageError('--follow prints entries as they come: use --output text or jsonl');
 
     const ctx = await openServices(argv, io);
+    const stop = argv.follow ? stopOnSignal(io) : undefined;
     try {
       const scope = await resolveScope(ctx, argv, io, argv.quiet);
       const dataEquals: Record<string, string> = {};
@@ -129,47 +107,92 @@ export const queryCommand = defineCommand({
       const spinner = await startSpinner(io, 'searching', argv.quiet);
       let entries: LogEntry[];
       try {
-        entries = await search(ctx, query, start, end, argv.limit, (n) => spinner.update(`searching: ${n} entries`));
+        entries = await searchLogs(ctx.clients, query, start, end, {
+          limit: argv.limit,
+          onProgress: (n) => spinner.update(`searching: ${n} entries`),
+          ...(stop ? { signal: stop.signal } : {}),
+        });
       } finally {
         spinner.stop();
       }
       entries.sort(compareEntries);
       io.stdout.write(formatEntries(entries, output));
-      if (argv.follow) await follow(ctx, query, io, output, entries, argv.interval * 1000, start);
+      if (stop) await follow(ctx, query, io, output === 'json' ? 'jsonl' : output, entries, argv.interval * 1000, start, stop.signal);
+    } catch (err) {
+      if (!(err instanceof CallCancelled)) throw err;
     } finally {
+      stop?.dispose();
       ctx.clients.close();
     }
   },
 });
 
-/** Polls for new entries, re-reading an overlap window and printing each id once, until SIGINT/SIGTERM. */
-async function follow(ctx: ServiceContext, query: string, io: CliIo, output: Exclude<Output, 'json'> | Output, printed: LogEntry[], intervalMs: number, since: number): Promise<void> {
+/** An AbortSignal raised by the first SIGINT or SIGTERM: --follow ends cleanly, exit 0. */
+function stopOnSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  io.signals.on('SIGINT', abort);
+  io.signals.on('SIGTERM', abort);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      io.signals.off('SIGINT', abort);
+      io.signals.off('SIGTERM', abort);
+    },
+  };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Polls every intervalMs, re-reading the last FOLLOW_OVERLAP_MS (ingestion is
+ * asynchronous, so late entries land inside times already read), printing
+ * each entry id once and forgetting ids older than the overlap window, so
+ * memory stays bounded. A poll that fails after callService's retries on a
+ * throttle, a 5xx or the network is reported and the next poll tries again;
+ * any other refusal (400, 401, 404) ends the command. Returns when `signal`
+ * fires or the reader of stdout goes away.
+ */
+async function follow(
+  ctx: ServiceContext,
+  query: string,
+  io: CliIo,
+  output: Exclude<Output, 'json'>,
+  printed: readonly LogEntry[],
+  intervalMs: number,
+  since: number,
+  signal: AbortSignal,
+): Promise<void> {
   const seen = new SeenIds();
   for (const e of printed) seen.add(e);
-  let stopped = false;
-  let wake: () => void = () => undefined;
-  const stop = (): void => {
-    stopped = true;
-    wake();
-  };
-  io.signals.on('SIGINT', stop);
-  io.signals.on('SIGTERM', stop);
-  try {
-    while (!stopped) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, intervalMs);
-      });
-      if (stopped) break;
-      const now = Date.now();
-      const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
-      const fresh = (await search(ctx, query, from, now + 1000, 100_000)).filter((e) => seen.add(e));
-      fresh.sort(compareEntries);
-      for (const e of fresh) io.stdout.write(formatEntry(e, output === 'json' ? 'jsonl' : output));
-      seen.forgetBefore(from - 60_000);
+  // A reader that went away (oci-log query -f | head) ends the follow too: stdout stops being writable after EPIPE.
+  while (!signal.aborted && io.stdout.writable) {
+    await pause(intervalMs, signal);
+    if (signal.aborted || !io.stdout.writable) break;
+    const now = Date.now();
+    const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
+    let found: LogEntry[];
+    try {
+      found = await searchLogs(ctx.clients, query, from, now + 1000, { limit: FOLLOW_POLL_LIMIT, signal });
+    } catch (err) {
+      if (err instanceof ServiceError && (err.status === undefined || err.status === 429 || err.status >= 500)) {
+        warn(io, `${err.message} (still following)`);
+        continue;
+      }
+      throw err;
     }
-  } finally {
-    io.signals.off('SIGINT', stop);
-    io.signals.off('SIGTERM', stop);
+    const fresh = found.filter((e) => seen.add(e)).sort(compareEntries);
+    for (const e of fresh) io.stdout.write(formatEntry(e, output));
+    seen.forgetBefore(from);
   }
 }

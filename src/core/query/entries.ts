@@ -14,6 +14,20 @@ function str(v: unknown): string | undefined {
 }
 
 /**
+ * A time as ISO-8601 with milliseconds and Z, from an RFC 3339 string (any
+ * offset or precision) or epoch milliseconds (a number, or digits in a string:
+ * the service's dates arrive as strings whatever the SDK's types say).
+ */
+export function isoTime(v: unknown): string | undefined {
+  let ms: number;
+  if (typeof v === 'number') ms = v;
+  else if (typeof v === 'string' && /^\d+$/.test(v.trim())) ms = Number(v);
+  else if (typeof v === 'string') ms = Date.parse(v);
+  else return undefined;
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
+}
+
+/**
  * Turns one search result into a LogEntry, validating its shape (the answer
  * is external input). Plain-text entries come back from the service as
  * {"message": text}: they are unwrapped to the text.
@@ -26,8 +40,7 @@ export function toLogEntry(result: unknown): LogEntry | undefined {
   if (typeof logContent !== 'object' || logContent === null) return undefined;
   const c = logContent as Record<string, unknown>;
   const oracle = (typeof c['oracle'] === 'object' && c['oracle'] !== null ? c['oracle'] : {}) as Record<string, unknown>;
-  let time = str(c['time']);
-  if (time === undefined && typeof datetime === 'number') time = new Date(datetime).toISOString();
+  const time = isoTime(c['time']) ?? isoTime(datetime);
   let value: unknown = c['data'];
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const keys = Object.keys(value);

@@ -1,6 +1,11 @@
-/** A literal for the logging query language: single-quoted, with \ and ' escaped. */
+/**
+ * A string literal of the logging query language: single-quoted, a quote
+ * inside doubled ('' as the language's grammar escapes "" in quoted names),
+ * a backslash doubled so that it can never escape the closing quote.
+ * (`*` and `?` inside stay wildcards.)
+ */
 export function quoteLiteral(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 export interface QueryParts {
@@ -11,7 +16,10 @@ export interface QueryParts {
   grep?: string | undefined;
   /** --where: a raw where clause, used as given. */
   where?: string | undefined;
-  /** Exact matches on data fields, e.g. {run: '…'} from --run. */
+  /**
+   * Exact matches on data fields, e.g. {run: '…'} from --run: adding a filter
+   * flag is one entry here. Field names must be plain identifiers.
+   */
   dataEquals?: Record<string, string>;
 }
 
@@ -20,7 +28,10 @@ export function buildSearchQuery(parts: QueryParts): string {
   const scope = [parts.compartmentId, parts.logGroupId, parts.logId].filter((p): p is string => p !== undefined && p !== '').join('/');
   const clauses: string[] = [];
   if (parts.grep !== undefined) clauses.push(`logContent = ${quoteLiteral(`*${parts.grep}*`)}`);
-  for (const [field, value] of Object.entries(parts.dataEquals ?? {})) clauses.push(`data.${field} = ${quoteLiteral(value)}`);
+  for (const [field, value] of Object.entries(parts.dataEquals ?? {})) {
+    if (!/^[A-Za-z_]\w*$/.test(field)) throw new TypeError(`not a plain field name: ${field}`);
+    clauses.push(`data.${field} = ${quoteLiteral(value)}`);
+  }
   if (parts.where !== undefined && parts.where.trim() !== '') clauses.push(clauses.length > 0 ? `(${parts.where})` : parts.where);
   const where = clauses.length > 0 ? ` | where ${clauses.join(' and ')}` : '';
   return `search "${scope}"${where} | sort by datetime desc`;

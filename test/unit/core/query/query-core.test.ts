@@ -45,9 +45,11 @@ describe('query: building searches', () => {
   });
 
   it('escapes --grep and combines it with --where and data filters', () => {
-    expect(quoteLiteral("it's a \\ test")).to.equal("'it\\'s a \\\\ test'");
+    expect(quoteLiteral("it's a \\ test")).to.equal("'it''s a \\\\ test'");
+    expect(quoteLiteral("'")).to.equal("''''");
+    expect(quoteLiteral('ends with \\')).to.equal("'ends with \\\\'");
     expect(buildSearchQuery({ compartmentId: 'C', grep: "it's", where: "data.a = 'b' or data.c = 'd'", dataEquals: { run: 'R' } })).to.equal(
-      `search "C" | where logContent = '*it\\'s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
+      `search "C" | where logContent = '*it''s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
     );
   });
 });
@@ -90,5 +92,44 @@ describe('query: output formats', () => {
   });
   it('tables align columns', () => {
     expect(formatTable(['A', 'B'], [['x', 'y'], ['long', 'z']])).to.equal('A     B\nx     y\nlong  z\n');
+  });
+});
+
+describe('query: times and windows, more edges', () => {
+  it('prints every time as ISO-8601 with milliseconds and Z, whatever form the service sent', () => {
+    const r = (time: unknown, datetime: unknown) => ({ data: { datetime, logContent: { data: 'x', id: 'i', time } } });
+    expect(toLogEntry(r('2026-01-01T01:00:00+01:00', 0))?.time).to.equal('2026-01-01T00:00:00.000Z');
+    expect(toLogEntry(r('2026-01-01T00:00:00.123456Z', 0))?.time).to.equal('2026-01-01T00:00:00.123Z');
+    expect(toLogEntry(r(undefined, 1767225600000))?.time).to.equal('2026-01-01T00:00:00.000Z');
+    expect(toLogEntry(r(undefined, '1767225600000'))?.time).to.equal('2026-01-01T00:00:00.000Z');
+    expect(toLogEntry(r('garbage', 'garbage'))?.time).to.equal('');
+  });
+
+  it('windows cover the whole range, back to back, none over 14 days', () => {
+    for (const days of [1, 14, 15, 20, 28, 29, 90]) {
+      const start = NOW - days * 86_400_000 - 1234;
+      const windows = splitWindows(start, NOW);
+      expect(windows[0]?.end, `${days}d`).to.equal(NOW);
+      expect(windows[windows.length - 1]?.start, `${days}d`).to.equal(start);
+      for (let i = 0; i < windows.length; i++) {
+        const w = windows[i] as { start: number; end: number };
+        expect(w.end - w.start).to.be.within(1, MAX_WINDOW_MS);
+        if (i > 0) expect(w.end, `${days}d window ${i} meets the newer one`).to.equal(windows[i - 1]?.start);
+      }
+    }
+  });
+
+  it('--follow never offers an id twice across overlapping polls, and memory stays bounded', () => {
+    const seen = new SeenIds();
+    const printed: string[] = [];
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    // 50 polls, each re-reading the last 10 "seconds" of one-entry-a-second
+    for (let poll = 0; poll < 50; poll++) {
+      const window = Array.from({ length: 10 }, (_, k) => poll + k).map((s) => entry(new Date(base + s * 1000).toISOString(), `id-${s}`));
+      for (const e of window) if (seen.add(e)) printed.push(e.id);
+      seen.forgetBefore(base + poll * 1000);
+    }
+    expect(printed).to.deep.equal(Array.from({ length: 59 }, (_, s) => `id-${s}`));
+    expect(seen.size).to.be.at.most(11);
   });
 });
