@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Credentials } from './connection-settings.js';
+import { parseRetryAfter } from './call-service.js';
 import { signRequest } from './request-signer.js';
 import { parseErrorBody } from './service-error.js';
 import type { SendResult } from '../core/pipe/send-result.js';
@@ -12,14 +13,6 @@ export interface PutLogsClientOptions {
   credentials: Credentials;
   /** Per request: an answer must come within this many ms. */
   timeoutMs: number;
-}
-
-/** Parses retry-after: seconds, or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
