@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { MAX_ENTRY_CHARS } from '../../core/pipe/entry-pieces.js';
 import type { RetryPolicy } from '../../core/pipe/retry-policy.js';
 import { DEFAULT_RETRY } from '../../core/pipe/retry-policy.js';
 
@@ -110,4 +109,3 @@ export function defaultSource(value: string | undefined): string {
   return value || hostname();
 }
 
-export { MAX_ENTRY_CHARS };

@@ -191,11 +191,6 @@ export class Shipper {
     return undefined;
   }
 
-  /** Sends what has been added so far without waiting for the batch to fill. */
-  flush(): void {
-    this.seal();
-  }
-
   /** Sends everything added so far and waits until each of it is delivered or dead-lettered. */
   async drain(): Promise<ShipStats> {
     this.seal();
