@@ -62,23 +62,17 @@ export function sdkClients(settings: ConnectionSettings, credentials: Credential
     return { httpClient: await signalAwareHttpClient(provider) };
   };
   let made: Array<{ close(): void }> = [];
+  type Params = Awaited<ReturnType<typeof params>>;
+  type Config = Awaited<ReturnType<typeof config>>;
+  const make = async <C extends { endpoint: string; close(): void }>(Client: new (p: Params, c: Config) => C, service: 'management' | 'search'): Promise<C> => {
+    const client = new Client(await params(), await config());
+    client.endpoint = await serviceEndpoint(service, settings, credentials);
+    made.push(client);
+    return client;
+  };
   return {
-    management: () =>
-      (mgmt ??= (async () => {
-        const { LoggingManagementClient } = await import('oci-logging');
-        const client = new LoggingManagementClient(await params(), await config());
-        client.endpoint = await serviceEndpoint('management', settings, credentials);
-        made.push(client);
-        return client;
-      })()),
-    search: () =>
-      (search ??= (async () => {
-        const { LogSearchClient } = await import('oci-loggingsearch');
-        const client = new LogSearchClient(await params(), await config());
-        client.endpoint = await serviceEndpoint('search', settings, credentials);
-        made.push(client);
-        return client;
-      })()),
+    management: () => (mgmt ??= import('oci-logging').then((m) => make(m.LoggingManagementClient, 'management'))),
+    search: () => (search ??= import('oci-loggingsearch').then((m) => make(m.LogSearchClient, 'search'))),
     close: () => {
       for (const client of made) client.close();
       made = [];

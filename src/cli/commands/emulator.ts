@@ -1,15 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { stateHome } from '../../core/state-home.js';
 import { DataDirError, FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
 import type { Fault } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator */
 export function defaultStateDir(env: Record<string, string | undefined>): string {
-  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
-  return join(base, 'oci-log', 'emulator');
+  return join(stateHome(env), 'emulator');
 }
 
 function writeAtomic(path: string, text: string): void {

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stateHome } from '../state-home.js';
 
 /** One undelivered entry, as a line of a dead-letter file: enough to send it again as it was. */
 export interface DeadLetterRecord {
@@ -23,9 +23,9 @@ export interface DeadLetterSink {
 
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/dead-letter/<UTC time>-<pid>.jsonl */
 export function defaultDeadLetterPath(env: Record<string, string | undefined>, now = new Date(), pid = process.pid): string {
-  const base = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
+
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return join(base, 'oci-log', 'dead-letter', `${stamp}-${pid}.jsonl`);
+  return join(stateHome(env), 'dead-letter', `${stamp}-${pid}.jsonl`);
 }
 
 /**

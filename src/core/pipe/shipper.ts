@@ -94,8 +94,8 @@ function runTail(run: { source: string; type: string; subject: string | undefine
 }
 
 /** Bytes a run adds to a body besides its entries and their commas. */
-function runOverhead(run: { source: string; type: string; subject: string | undefined }): number {
-  return Buffer.byteLength('{"entries":[' + runTail(run, TIME_SAMPLE));
+function runOverhead(source: string, type: string, subject: string | undefined): number {
+  return Buffer.byteLength('{"entries":[' + runTail({ source, type, subject }, TIME_SAMPLE));
 }
 
 /** Builds a PutLogs body; its length is exactly the batch's counted bytes. */
@@ -163,23 +163,21 @@ export class Shipper {
 
     let batch = this.current;
     let run = batch?.runs[batch.runs.length - 1];
-    let same = run !== undefined && run.source === source && run.type === type && run.subject === subject;
-    const cost = (b: Batch | undefined, r: Run | undefined, s: boolean): number =>
-      entryBytes + (s && r ? (r.parts.length > 0 ? 1 : 0) : runOverhead({ source, type, subject }) + (b && b.runs.length > 0 ? 1 : 0));
-    let add = cost(batch, run, same);
+    if (run && (run.source !== source || run.type !== type || run.subject !== subject)) run = undefined;
+    // What the entry adds to the body: a comma after its run's last entry, or a new run (after a comma).
+    let add = run ? entryBytes + 1 : entryBytes + runOverhead(source, type, subject) + (batch && batch.runs.length > 0 ? 1 : 0);
     if (batch && batch.bytes + add > this.o.batchBytes) {
       this.seal();
       batch = undefined;
       run = undefined;
-      same = false;
-      add = cost(undefined, undefined, false);
+      add = entryBytes + runOverhead(source, type, subject);
     }
     if (!batch) {
       batch = { runs: [], count: 0, bytes: BODY_OVERHEAD };
       this.current = batch;
       this.timer = setTimeout(() => this.seal(), this.o.flushIntervalMs);
     }
-    if (!same || !run) {
+    if (!run) {
       run = { source, type, subject, parts: [], firstTime: this.lastIso };
       batch.runs.push(run);
     }
