@@ -1,4 +1,6 @@
 import { ServiceError, UsageError } from '../../errors.js';
+import { sleep } from '../../core/clock.js';
+import { isTransient } from '../../core/delivery-policy.js';
 import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
@@ -142,18 +144,6 @@ function stopOnSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Polls every intervalMs, re-reading the last FOLLOW_OVERLAP_MS (ingestion is
  * asynchronous, so late entries land inside times already read), printing
@@ -177,7 +167,7 @@ async function follow(
   for (const e of printed) seen.add(e);
   // A reader that went away (oci-log query -f | head) ends the follow too: stdout stops being writable after EPIPE.
   while (!signal.aborted && io.stdout.writable) {
-    await pause(intervalMs, signal);
+    await sleep(intervalMs, signal);
     if (signal.aborted || !io.stdout.writable) break;
     const now = Date.now();
     const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
@@ -185,7 +175,7 @@ async function follow(
     try {
       found = await searchLogs(ctx.clients, query, from, now + 1000, { limit: FOLLOW_POLL_LIMIT, signal });
     } catch (err) {
-      if (err instanceof ServiceError && (err.status === undefined || err.status === 429 || err.status >= 500)) {
+      if (err instanceof ServiceError && isTransient(err.status)) {
         warn(io, `${err.message} (still following)`);
         continue;
       }

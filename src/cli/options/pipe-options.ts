@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
-import type { RetryPolicy } from '../../core/pipe/retry-policy.js';
-import { DEFAULT_RETRY } from '../../core/pipe/retry-policy.js';
+import { DEFAULT_BACKOFF } from '../../core/delivery-policy.js';
+import type { BackoffPolicy } from '../../core/delivery-policy.js';
 
 const TARGET = 'Target:';
 const BATCHING = 'Batching and delivery:';
@@ -29,7 +29,7 @@ export const LIMITS = {
   batchBytes: { min: 128 * 1024, max: 9 * 1024 * 1024, dflt: 4 * 1024 * 1024 },
   flushIntervalMs: { min: 10, max: 3_600_000, dflt: 1000 },
   timeoutS: { min: 1, max: 3600, dflt: 30 },
-  maxRetries: { min: 0, max: 100, dflt: DEFAULT_RETRY.maxRetries },
+  maxRetries: { min: 0, max: 100, dflt: 8 },
   shutdownTimeoutS: { min: 0, max: 3600, dflt: 10 },
 } as const;
 
@@ -44,8 +44,19 @@ export const deliveryOptions = {
   },
   'flush-interval': { type: 'number', group: BATCHING, default: LIMITS.flushIntervalMs.dflt, describe: 'Send a batch this many ms after its first line at the latest' },
   'request-timeout': { type: 'number', group: BATCHING, default: LIMITS.timeoutS.dflt, describe: 'Seconds to wait for each PutLogs answer before retrying' },
-  'max-retries': { type: 'number', group: BATCHING, default: LIMITS.maxRetries.dflt, describe: 'Retries of a request after 429, 5xx, resets and timeouts, with backoff' },
-  'dead-letter': { type: 'string', group: BATCHING, describe: 'File for lines that cannot be delivered (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/dead-letter/<time>-<pid>.jsonl)' },
+  'max-retries': { type: 'number', group: BATCHING, default: LIMITS.maxRetries.dflt, describe: 'With --no-spool (and replay): retries of a request after 429, 5xx, resets and timeouts before its lines go to the dead-letter file; with the spool, retries never end' },
+  'dead-letter': { type: 'string', group: BATCHING, describe: 'File for lines the service refuses (400/401/403/404; with --no-spool also those out of retries) (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/dead-letter/<time>-<pid>.jsonl)' },
+} as const satisfies Record<string, Options>;
+
+/** The grace period of the shutdown lifecycle: send, exec, replay and flush. */
+export const shutdownOption = {
+  'shutdown-timeout': {
+    type: 'number',
+    group: BATCHING,
+    default: LIMITS.shutdownTimeoutS.dflt,
+    describe:
+      'Seconds of grace at the end: after SIGINT/SIGTERM, to send what was read; after the input ends, how long the service may fail without a success before oci-log stops and leaves the rest in the spool',
+  },
 } as const satisfies Record<string, Options>;
 
 export interface DeliveryArgs {
@@ -62,7 +73,9 @@ export interface DeliverySettings {
   batchBytes: number;
   flushIntervalMs: number;
   requestTimeoutMs: number;
-  retry: RetryPolicy;
+  /** --max-retries: memory only (--no-spool, replay); the spool retries transient failures without end. */
+  retry: { maxRetries: number };
+  backoff: BackoffPolicy;
   deadLetter: string | undefined;
 }
 
@@ -79,7 +92,8 @@ export function readDeliverySettings(argv: DeliveryArgs): DeliverySettings {
     batchBytes: inRange('batch-bytes', argv['batch-bytes'], LIMITS.batchBytes.min, LIMITS.batchBytes.max),
     flushIntervalMs: inRange('flush-interval', argv['flush-interval'], LIMITS.flushIntervalMs.min, LIMITS.flushIntervalMs.max),
     requestTimeoutMs: inRange('request-timeout', argv['request-timeout'], LIMITS.timeoutS.min, LIMITS.timeoutS.max, false) * 1000,
-    retry: { ...DEFAULT_RETRY, maxRetries: inRange('max-retries', argv['max-retries'], LIMITS.maxRetries.min, LIMITS.maxRetries.max) },
+    retry: { maxRetries: inRange('max-retries', argv['max-retries'], LIMITS.maxRetries.min, LIMITS.maxRetries.max) },
+    backoff: DEFAULT_BACKOFF,
     deadLetter: argv['dead-letter'] === '' ? undefined : argv['dead-letter'],
   };
 }
