@@ -259,6 +259,8 @@ export class SpoolDir {
       this.used += bytes;
       out.push(new AdoptedSegment(target, records, bytes, tornBytes, (d) => (this.used += d)));
     }
+    // Once scanned again, the locks of processes whose segments were all taken go.
+    if (out.length > 0) scanSpool(this.dir, this.owner);
     return { segments: out, torn };
   }
 
