@@ -22,6 +22,8 @@ export interface Shutdown {
  * end means no signal ever meets Node's default handler (which would kill
  * oci-log with what it holds).
  */
+const ignore = (): void => undefined;
+
 export function watchShutdown(io: CliIo, shutdownMs: number, stopInput: () => void): Shutdown {
   let signals = 0;
   let signalledAt: number | undefined;
@@ -52,6 +54,10 @@ export function watchShutdown(io: CliIo, shutdownMs: number, stopInput: () => vo
     dispose: () => {
       io.signals.off('SIGINT', onSignal);
       io.signals.off('SIGTERM', onSignal);
+      // The work is done and the exit status set: a signal in the last moments must not turn it into 143.
+      // (A signal listener does not keep the process alive.)
+      io.signals.on('SIGINT', ignore);
+      io.signals.on('SIGTERM', ignore);
     },
   };
 }

@@ -200,12 +200,12 @@ describe('the spool, as a crash or a restart meets it', function () {
     const state = tempDir();
     const env = { ...emu.env, XDG_STATE_HOME: state };
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
-    const cli = spawnCli(['exec', '--log-ocid', log, '--tee', '--request-timeout', '30', '--shutdown-timeout', '0.3', '--', 'sh', '-c', 'echo a; echo b'], { env });
+    const cli = spawnCli(['exec', '--log-ocid', log, '--tee', '--request-timeout', '30', '--shutdown-timeout', '1', '--', 'sh', '-c', 'echo a; echo b'], { env });
     await eventually(() => cli.stdout().toString().includes('b\n'));
     await new Promise((r) => setTimeout(r, 300)); // the command has exited; delivery hangs
     cli.child.kill('SIGTERM');
     const { code, signal } = await cli.exited;
-    expect(signal).to.equal(null);
+    expect(signal, cli.stderr()).to.equal(null);
     expect(code).to.equal(3);
     expect(cli.stderr()).to.contain('wait in the spool');
     await emu.clearFaults();

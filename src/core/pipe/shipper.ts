@@ -1,15 +1,21 @@
 import { systemClock } from '../clock.js';
 import type { Clock, ClockTimer } from '../clock.js';
-import { DEFAULT_BACKOFF, backoffDelay } from '../delivery-policy.js';
+import { DEFAULT_BACKOFF } from '../delivery-policy.js';
 import type { BackoffPolicy } from '../delivery-policy.js';
+import { bodyFromSegment, copyToDeadLetter } from './batch.js';
+import type { Batch } from './batch.js';
 import type { DeadLetterSink } from './dead-letter.js';
-import { parseRecordLine, splitRecords } from './log-record.js';
+import { DeliveryHealth } from './delivery-health.js';
+import { GraceWait } from './grace-wait.js';
+import type { CloseOptions } from './grace-wait.js';
 import type { SendFailure, SendFunction } from './send-result.js';
 import { MemorySegment } from './spool/segment.js';
 import type { Segment } from './spool/segment.js';
 import type { AdoptedSegment, SpoolDir } from './spool/spool-dir.js';
 import { BodyWriter, RunMetas, entryHead } from './wire-format.js';
 import type { RunMeta } from './wire-format.js';
+
+export type { CloseOptions } from './grace-wait.js';
 
 /** Per-entry overrides of the shipper's source, type and subject (exec, replay). */
 export interface EntryMeta {
@@ -117,13 +123,6 @@ export interface ShipResult extends ShipStats {
   spoolDir: string | undefined;
 }
 
-export interface CloseOptions {
-  /** Stop delivering at this time (clock ms) whatever happens: a signal's grace period. */
-  deadlineAt?: number;
-  /** Stop once no request has succeeded for this long (the input has ended and the service is away). */
-  stallMs?: number;
-}
-
 interface OpenBatch {
   writer: BodyWriter;
   segment: Segment;
@@ -131,16 +130,6 @@ interface OpenBatch {
   pending: string;
   pendingCount: number;
   timer: ClockTimer | undefined;
-}
-
-interface Batch {
-  seq: number;
-  logId: string;
-  count: number;
-  segment: Segment;
-  /** The request body, or undefined while it lives only in the spool. */
-  body: Buffer | undefined;
-  attempts: number;
 }
 
 /**
@@ -159,33 +148,29 @@ interface Batch {
 export class Shipper {
   private readonly o: ShipperOptions;
   private readonly clock: Clock;
-  private readonly backoff: BackoffPolicy;
+  private readonly health: DeliveryHealth;
   private readonly metas = new RunMetas();
   private readonly defaultMeta: RunMeta | undefined;
-  private readonly outageAfterMs: number;
-  /** Bodies kept in memory at most: the requests under way, one waiting and one being filled. */
+  /** Bodies kept in memory at most: the requests under way and one waiting. */
   private readonly residentLimit: number;
 
   private open: OpenBatch | undefined;
   private readonly queue: Batch[] = [];
   private readonly inFlight = new Map<Batch, AbortController>();
   private seq = 0;
-  private healthy = true;
-  private consecutiveFailures = 0;
-  private lastFailureAt = -Infinity;
-  private nextAttemptAt = 0;
+  /** Adopted segments sort before this run's batches, in the order they were written. */
+  private adoptSeq = -Number.MAX_SAFE_INTEGER;
   private retryTimer: ClockTimer | undefined;
-  private lastSuccessAt: number;
-  private outageTimer: ClockTimer | undefined;
-  private outageSince: number | undefined;
   private lastFailure: ShipFailure | undefined;
   private stopFailure: ShipFailure | undefined;
   /** Everything from now on goes to the dead-letter file (a fatal refusal, or retries spent). */
   private deadLettering = false;
   private stopped = false;
+  private stoppedBy: ShipResult['stoppedBy'];
   private spoolFull = false;
   private waiters: Array<() => void> = [];
-  private idleWaiters: Array<() => void> = [];
+  private grace: GraceWait | undefined;
+  private timeCache = { ms: -1, iso: '' };
   private readonly counters = {
     accepted: 0,
     recovered: 0,
@@ -202,22 +187,24 @@ export class Shipper {
   private waitingCount = 0;
   /** Entries that stay in the spool for the next run. */
   private leftInSpool = 0;
-  /** When close() began waiting: the stall clock starts no earlier. */
-  private stallStart = 0;
-  /** How long close() may still wait; hurry() can shorten it while it waits. */
-  private closing: { options: CloseOptions; recheck: () => void } | undefined;
-  private stoppedBy: ShipResult['stoppedBy'];
-  /** Adopted segments sort before this run's batches, in the order they were written. */
-  private adoptSeq = -Number.MAX_SAFE_INTEGER;
-  private timeCache = { ms: -1, iso: '' };
 
   constructor(options: ShipperOptions) {
     this.o = options;
     this.clock = options.clock ?? systemClock;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.outageAfterMs = options.outageAfterMs ?? 10_000;
     this.residentLimit = options.maxInFlight + 1;
-    this.lastSuccessAt = this.clock.now();
+    this.health = new DeliveryHealth(
+      this.clock,
+      options.backoff ?? DEFAULT_BACKOFF,
+      options.outageAfterMs ?? 10_000,
+      {
+        outageStarted: (since) => {
+          this.o.events?.outageStarted?.(since, this.lastFailure);
+          this.release();
+        },
+        outageEnded: (since, durationMs) => this.o.events?.outageEnded?.(since, durationMs),
+      },
+      options.random,
+    );
     this.defaultMeta = options.logId === undefined ? undefined : this.metas.get(options.source, options.type, options.subject, options.logId);
   }
 
@@ -230,7 +217,7 @@ export class Shipper {
     if (this.stopped) throw new Error('the shipper is closed');
     const logId = this.o.logId;
     if (logId === undefined) throw new Error('this shipper has no log to send new entries to');
-    if (this.o.spool && this.o.whenFull === 'drop-newest' && this.isSpoolFull()) {
+    if (this.o.whenFull === 'drop-newest' && this.isSpoolFull()) {
       this.counters.accepted += 1;
       this.counters.dropped += 1;
       return;
@@ -265,12 +252,8 @@ export class Shipper {
    */
   commit(): Promise<void> | undefined {
     if (this.open) this.writePending(this.open);
-    if (this.o.spool) {
-      // One episode from the first commit that finds the spool full to the first that finds room without dropping.
-      const full = this.isSpoolFull();
-      if (full && this.o.whenFull === 'drop-oldest') this.dropOldest();
-      this.noteFull(full);
-    }
+    this.noteFull();
+    if (this.o.whenFull === 'drop-oldest' && this.isSpoolFull()) this.dropOldest();
     if (!this.mustWait()) return undefined;
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -279,15 +262,14 @@ export class Shipper {
   adopt(segments: readonly AdoptedSegment[], torn: number): void {
     this.counters.skipped += torn;
     for (const segment of segments) {
-      const batch: Batch = { seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0 };
       this.counters.recovered += segment.records;
       this.waitingCount += segment.records;
-      this.insert(batch);
+      this.insert({ seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0 });
     }
     this.pump();
   }
 
-  /** Sends what was added so far and waits until all of it is delivered, dead-lettered or (see close) left waiting. */
+  /** Sends what was added so far and waits until all of it is delivered or dead-lettered, or the grace ends (see close). */
   async settle(options: CloseOptions = {}): Promise<ShipStats> {
     this.seal();
     await this.untilIdle(options);
@@ -311,10 +293,15 @@ export class Shipper {
     return this.stop();
   }
 
+  /** While close() or settle() waits: stop waiting at `deadlineAt` at the latest (a signal came). */
+  hurry(deadlineAt: number): void {
+    this.grace?.hurry(deadlineAt);
+  }
+
   stats(): ShipStats {
     let inFlight = 0;
     for (const b of this.inFlight.keys()) inFlight += b.count;
-    return { ...this.counters, waiting: this.waitingCount, inFlight, outageSince: this.outageSince };
+    return { ...this.counters, waiting: this.waitingCount, inFlight, outageSince: this.health.outageSince };
   }
 
   // ---- batching -------------------------------------------------------------
@@ -342,7 +329,8 @@ export class Shipper {
     open.pendingCount = 0;
   }
 
-  private seal(): void {
+  /** Closes the open batch: its records are written ahead, its body finished (unless it waits on disk), and it joins the queue. */
+  private seal(keepBody = true): void {
     const open = this.open;
     if (!open) return;
     this.open = undefined;
@@ -356,7 +344,7 @@ export class Shipper {
       return;
     }
     // While the service is away, a batch that is safe on disk waits there instead of in memory.
-    const spill = open.segment.durable && !this.healthy && this.residentCount() >= this.residentLimit;
+    const spill = !keepBody || (open.segment.durable && !this.health.healthy && this.residentCount() >= this.residentLimit);
     if (!spill) batch.body = open.writer.finish();
     this.queue.push(batch);
     this.pump();
@@ -373,7 +361,15 @@ export class Shipper {
     return spool !== undefined && spool.bytes >= this.o.spoolMaxBytes;
   }
 
-  private noteFull(full: boolean): void {
+  /**
+   * A full spool is one episode, said once, from the moment it is full until
+   * it is back under half its size: a spool at the edge, where each drop or
+   * delivery makes a little room, is not a flicker of messages.
+   */
+  private noteFull(): void {
+    const spool = this.o.spool;
+    if (spool === undefined) return;
+    const full = this.spoolFull ? spool.bytes >= this.o.spoolMaxBytes / 2 : spool.bytes >= this.o.spoolMaxBytes;
     if (full === this.spoolFull) return;
     this.spoolFull = full;
     this.o.events?.spoolFull?.(full, this.o.whenFull);
@@ -392,16 +388,17 @@ export class Shipper {
 
   private mustWait(): boolean {
     if (this.stopped) return false;
-    if (this.o.spool && this.isSpoolFull()) {
+    if (this.isSpoolFull()) {
       if (this.o.whenFull === 'block') return true;
       if (this.o.whenFull === 'drop-oldest' && !this.queue.some((b) => b.segment.durable)) return true;
     }
     // The service answers (or the batches cannot go to disk): hold the reader rather than the memory.
-    const canSpill = this.o.spool !== undefined && !this.healthy;
+    const canSpill = this.o.spool !== undefined && !this.health.healthy;
     return !canSpill && this.residentCount() >= this.residentLimit;
   }
 
   private release(): void {
+    this.noteFull();
     if (this.waiters.length === 0 || this.mustWait()) return;
     for (const w of this.waiters.splice(0)) w();
   }
@@ -414,18 +411,21 @@ export class Shipper {
     this.queue.splice(i, 0, batch);
   }
 
+  private pending = (): boolean => this.queue.length > 0 || this.inFlight.size > 0;
+
   private pump(): void {
     if (this.stopped) return;
     const now = this.clock.now();
-    if (now < this.nextAttemptAt) {
+    const { nextAttemptAt } = this.health;
+    if (now < nextAttemptAt) {
       if (this.retryTimer === undefined && this.queue.length > 0) {
         this.retryTimer = this.clock.setTimeout(() => {
           this.retryTimer = undefined;
           this.pump();
-        }, this.nextAttemptAt - now);
+        }, nextAttemptAt - now);
       }
     } else {
-      const limit = this.healthy ? this.o.maxInFlight : 1;
+      const limit = this.health.healthy ? this.o.maxInFlight : 1;
       while (this.inFlight.size < limit && this.queue.length > 0) {
         const batch = this.queue.shift() as Batch;
         const controller = new AbortController();
@@ -433,7 +433,7 @@ export class Shipper {
         void this.attempt(batch, controller.signal);
       }
     }
-    this.watchOutage();
+    this.health.watch(this.pending);
     this.release();
     this.notifyIdle();
   }
@@ -451,17 +451,8 @@ export class Shipper {
     const result = await this.o.send(batch.logId, body, signal);
     if (this.stopped || !this.inFlight.has(batch)) return;
     this.inFlight.delete(batch);
-    const now = this.clock.now();
     if (result.ok) {
-      this.lastSuccessAt = now;
-      this.consecutiveFailures = 0;
-      this.nextAttemptAt = 0;
-      this.healthy = true;
-      if (this.outageSince !== undefined) {
-        const since = this.outageSince;
-        this.outageSince = undefined;
-        this.o.events?.outageEnded?.(since, now - since);
-      }
+      this.health.success();
       this.counters.delivered += batch.count;
       this.waitingCount -= batch.count;
       batch.segment.remove();
@@ -470,12 +461,7 @@ export class Shipper {
       this.lastFailure = failure;
       if (result.kind === 'transient' && (this.o.spool !== undefined || batch.attempts <= this.o.maxRetries)) {
         this.counters.retries += 1;
-        this.healthy = false;
-        // Requests already under way when the service began failing fail together: one step of backoff for all of them.
-        if (startedAt >= this.lastFailureAt) this.consecutiveFailures += 1;
-        this.lastFailureAt = now;
-        const delay = backoffDelay(this.backoff, this.consecutiveFailures - 1, result.retryAfterMs, this.o.random);
-        this.nextAttemptAt = Math.max(this.nextAttemptAt, now + delay);
+        this.health.failure(startedAt, result.retryAfterMs);
         if (this.retryTimer !== undefined) {
           this.clock.clearTimeout(this.retryTimer);
           this.retryTimer = undefined;
@@ -483,34 +469,31 @@ export class Shipper {
         // Keep what waits on disk, not in memory, while the service is away.
         if (batch.segment.durable && this.residentCount() >= this.residentLimit) batch.body = undefined;
         this.insert(batch);
-      } else if (result.kind === 'transient') {
-        this.stopFailure ??= failure;
-        this.deadLettering = true;
-        this.o.events?.gaveUp?.(failure);
-        this.deadLetter(batch);
-        this.deadLetterQueue();
       } else if (this.deadLettering) {
-        // Delivery already stopped for good; requests that were under way meet the same refusal.
+        // Delivery already stopped for good; requests that were under way meet the same end.
+        this.deadLetter(batch);
+      } else if (result.kind === 'refused') {
+        this.o.events?.refused?.(failure, false);
         this.deadLetter(batch);
       } else {
-        const fatal = result.kind === 'fatal';
-        this.o.events?.refused?.(failure, fatal);
+        // A fatal refusal, or (memory only) a request out of retries: this one and all that follow go to the dead-letter file.
+        if (result.kind === 'fatal') this.o.events?.refused?.(failure, true);
+        else this.o.events?.gaveUp?.(failure);
+        this.stopFailure ??= failure;
+        this.deadLettering = true;
         this.deadLetter(batch);
-        if (fatal) {
-          this.stopFailure ??= failure;
-          this.deadLettering = true;
-          this.deadLetterQueue();
-        }
+        for (const b of this.queue.splice(0)) this.deadLetter(b);
+        if (this.open) this.seal();
       }
     }
     this.pump();
   }
 
-  /** Reads a batch's records back from its segment and rebuilds its body. */
+  /** Reads a batch's records back from its segment and rebuilds its body; undefined when nothing is left to send. */
   private load(batch: Batch): Buffer | undefined {
-    let text: string;
+    let loaded;
     try {
-      text = batch.segment.read();
+      loaded = bodyFromSegment(batch, this.metas);
     } catch (err) {
       this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
       this.counters.lost += batch.count;
@@ -518,92 +501,41 @@ export class Shipper {
       batch.segment.remove();
       return undefined;
     }
-    const { lines } = splitRecords(text);
-    const writer = new BodyWriter(Number.MAX_SAFE_INTEGER);
-    let good = 0;
-    for (const line of lines) {
-      const parsed = parseRecordLine(line);
-      if (!parsed.ok) continue;
-      const r = parsed.record;
-      if (batch.logId === '') batch.logId = r.logId;
-      if (r.logId !== batch.logId) continue;
-      writer.add(entryHead(r.data, r.id, r.time), this.metas.get(r.source, r.type, r.subject, r.logId), r.time);
-      good += 1;
+    if (loaded.skipped > 0) {
+      this.counters.skipped += loaded.skipped;
+      this.waitingCount -= loaded.skipped;
+      batch.count = loaded.good;
     }
-    const bad = batch.count - good;
-    if (bad > 0) {
-      this.counters.skipped += bad;
-      this.waitingCount -= bad;
-      batch.count = good;
-    }
-    if (good === 0) {
-      batch.segment.remove();
-      return undefined;
-    }
-    return writer.finish();
-  }
-
-  private deadLetterQueue(): void {
-    for (const b of this.queue.splice(0)) this.deadLetter(b);
-    if (this.open) this.seal();
+    if (loaded.body === undefined) batch.segment.remove();
+    return loaded.body;
   }
 
   /** Copies a batch's records to the dead-letter file; the spool keeps them if that fails. */
   private deadLetter(batch: Batch): void {
     this.waitingCount -= batch.count;
-    let text: string;
+    let copied;
     try {
-      text = batch.segment.read();
+      copied = copyToDeadLetter(batch, this.o.deadLetter);
     } catch (err) {
       this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
       this.counters.lost += batch.count;
       return;
     }
-    const { lines } = splitRecords(text);
-    const { kept, error } = this.o.deadLetter.append(lines.length === 0 ? '' : lines.join('\n') + '\n', lines.length);
-    this.counters.deadLettered += kept;
-    if (error === undefined) {
+    this.counters.deadLettered += copied.kept;
+    if (copied.error === undefined) {
       batch.segment.remove();
       return;
     }
-    this.o.events?.deadLetterFailed?.(error, lines.length - kept);
+    const left = copied.records - copied.kept;
+    this.o.events?.deadLetterFailed?.(copied.error, left);
     if (batch.segment.durable) {
       // Still in the spool: the next run sends it again (and dead-letters it if the service refuses it again).
-      this.waitingCount += lines.length - kept;
-      this.leftInSpool += lines.length - kept;
+      this.waitingCount += left;
+      this.leftInSpool += left;
     } else {
-      this.counters.lost += batch.count - kept;
+      this.counters.lost += batch.count - copied.kept;
       batch.segment.remove();
     }
-  }
-
-  // ---- health ---------------------------------------------------------------
-
-  /** Arms the outage timer while entries wait: no success for outageAfterMs is an outage. */
-  private watchOutage(): void {
-    const pending = this.queue.length > 0 || this.inFlight.size > 0;
-    if (!pending) {
-      this.clock.clearTimeout(this.outageTimer);
-      this.outageTimer = undefined;
-      this.lastSuccessAt = this.clock.now();
-      return;
-    }
-    if (this.outageTimer !== undefined || this.outageSince !== undefined) return;
-    const due = this.lastSuccessAt + this.outageAfterMs - this.clock.now();
-    this.outageTimer = this.clock.setTimeout(() => {
-      this.outageTimer = undefined;
-      if (this.stopped) return;
-      const stillPending = this.queue.length > 0 || this.inFlight.size > 0;
-      if (stillPending && this.clock.now() - this.lastSuccessAt >= this.outageAfterMs) {
-        this.outageSince = this.lastSuccessAt;
-        // Requests that hang count as failing: let the spool take the input.
-        this.healthy = false;
-        this.o.events?.outageStarted?.(this.outageSince, this.lastFailure);
-        this.release();
-      } else {
-        this.watchOutage();
-      }
-    }, Math.max(0, due));
   }
 
   // ---- the end --------------------------------------------------------------
@@ -613,63 +545,26 @@ export class Shipper {
   }
 
   private notifyIdle(): void {
-    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+    if (this.isIdle()) this.grace?.done();
   }
 
-  private untilIdle(options: CloseOptions): Promise<void> {
-    if (this.isIdle() || this.stopped) return Promise.resolve();
-    const opts = { ...options };
-    return new Promise<void>((resolve) => {
-      let timer: ClockTimer | undefined;
-      const done = (why: ShipResult['stoppedBy']): void => {
-        this.clock.clearTimeout(timer);
-        const i = this.idleWaiters.indexOf(idle);
-        if (i >= 0) this.idleWaiters.splice(i, 1);
-        this.closing = undefined;
-        this.stoppedBy ??= why;
-        resolve();
-      };
-      const idle = (): void => done(undefined);
-      this.idleWaiters.push(idle);
-      const check = (): void => {
-        this.clock.clearTimeout(timer);
-        timer = undefined;
-        const now = this.clock.now();
-        const stallFrom = Math.max(this.lastSuccessAt, this.stallStart);
-        if (opts.deadlineAt !== undefined && now >= opts.deadlineAt) return done('deadline');
-        if (opts.stallMs !== undefined && now - stallFrom >= opts.stallMs) return done('stall');
-        let next = Infinity;
-        if (opts.deadlineAt !== undefined) next = Math.min(next, opts.deadlineAt - now);
-        if (opts.stallMs !== undefined) next = Math.min(next, stallFrom + opts.stallMs - now);
-        if (next !== Infinity) timer = this.clock.setTimeout(check, Math.max(1, next));
-      };
-      this.stallStart = this.clock.now();
-      this.closing = { options: opts, recheck: check };
-      check();
-    });
-  }
-
-  /** While close() or settle() waits: stop waiting at `deadlineAt` at the latest (a signal came). */
-  hurry(deadlineAt: number): void {
-    const closing = this.closing;
-    if (!closing) return;
-    closing.options.deadlineAt = Math.min(closing.options.deadlineAt ?? Infinity, deadlineAt);
-    closing.recheck();
+  private async untilIdle(options: CloseOptions): Promise<void> {
+    if (this.isIdle() || this.stopped) return;
+    const grace = new GraceWait(this.clock, { ...options }, () => this.health.lastSuccessAt);
+    this.grace = grace;
+    const end = await grace.ended;
+    this.grace = undefined;
+    if (end !== 'idle') this.stoppedBy ??= end;
   }
 
   private stop(): ShipResult {
     if (!this.stopped) {
-      if (this.open) {
-        const open = this.open;
-        this.open = undefined;
-        this.clock.clearTimeout(open.timer);
-        this.writePending(open);
-        open.segment.seal();
-        this.queue.push({ seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0 });
-      }
       this.stopped = true;
+      // The open batch joins the others, in the spool (or memory) only.
+      this.seal(false);
       this.clock.clearTimeout(this.retryTimer);
-      this.clock.clearTimeout(this.outageTimer);
+      this.health.stop();
+      this.grace?.done();
       const pending = [...this.inFlight.keys(), ...this.queue];
       for (const controller of this.inFlight.values()) controller.abort();
       this.inFlight.clear();
@@ -681,11 +576,9 @@ export class Shipper {
       this.o.deadLetter.close();
       this.o.spool?.close();
       for (const w of this.waiters.splice(0)) w();
-      for (const w of this.idleWaiters.splice(0)) w();
     }
-    const stats = this.stats();
     return {
-      ...stats,
+      ...this.stats(),
       waiting: this.leftInSpool,
       inFlight: 0,
       deadLetterPath: this.counters.deadLettered > 0 ? this.o.deadLetter.path : undefined,
