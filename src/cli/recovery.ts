@@ -20,9 +20,9 @@ export function adoptLeftovers(io: CliIo, spool: SpoolDir, shipper: Shipper, log
       warn(io, `cannot read the spool ${spool.dir}: ${(err as Error).message}`);
       return;
     }
-    const entries = found.segments.reduce((n, s) => n + s.records, 0);
+    const entries = found.reduce((n, s) => n + s.records, 0);
     if (entries > 0 && !quiet) warn(io, `sending ${entries} entries that an earlier oci-log run left in the spool ${spool.dir}`);
-    shipper.adopt(found.segments, found.torn);
+    shipper.adopt(found);
   };
   adopt();
   const timer = setInterval(adopt, RESCAN_MS);

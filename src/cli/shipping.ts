@@ -43,7 +43,10 @@ export async function openSender(options: ShippingOptions): Promise<{ send: Send
     const newline = Buffer.from('\n');
     return {
       send: async (_logId, body) => {
-        await out(Buffer.concat([body, newline]));
+        // One request a line: the body's own line breaks (between entries, where JSON allows space) become spaces.
+        const line = Buffer.concat([body, newline]);
+        for (let at = line.indexOf(0x0a); at !== -1 && at < line.length - 1; at = line.indexOf(0x0a, at + 1)) line[at] = 0x20;
+        await out(line);
         return { ok: true, opcRequestId: undefined };
       },
       close: () => undefined,

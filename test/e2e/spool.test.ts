@@ -6,6 +6,7 @@ import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
 
 /** The segments in a spool folder. */
 function segmentsIn(spool: string): string[] {
@@ -110,12 +111,13 @@ describe('the spool, as a crash or a restart meets it', function () {
     const state = tempDir();
     const spool = join(state, 'oci-log', 'spool');
     mkdirSync(spool, { recursive: true, mode: 0o700 });
-    const record = (i: number) => JSON.stringify({ data: `torn-test ${i}`, id: `0190aaaa-0000-7000-8000-00000000000${i}`, time: '2026-12-01T10:00:00.000Z', source: 's', type: 't', logId: log }) + '\n';
-    writeFileSync(join(spool, `1764583200000-000000.4242-deadbeef.${'0'.repeat(16)}.jsonl`), record(1) + record(2) + record(3).slice(0, 30), { mode: 0o600 });
+    const meta = JSON.stringify({ spool: 1, logId: log, source: 's', type: 't' });
+    const entry = (i: number) => JSON.stringify({ data: `torn-test ${i}`, id: `0190aaaa-0000-7000-8000-00000000000${i}`, time: '2026-12-01T10:00:00.000Z' });
+    writeFileSync(join(spool, `1764583200000-000000.4242-deadbeef.${logHash(log)}.jsonl`), `${meta}\n${entry(1)},\n${entry(2)},\n${entry(3).slice(0, 30)}`, { mode: 0o600 });
     const env = { ...emu.env, XDG_STATE_HOME: state };
     const list = await runCli(['flush', '--list'], { env });
     expect(list.code).to.equal(0);
-    expect(list.stdout.toString()).to.match(new RegExp(`^LOG +ENTRIES +BYTES +OLDEST +HELD-BY-PID\\n${log.replace(/\./g, '\\.')} +2 +\\d+ +2026-12-01T10:00:00.000Z +-\\n$`));
+    expect(list.stdout.toString()).to.match(new RegExp(`^LOG +ENTRIES +BYTES +OLDEST +HELD-BY-PID\\n${log.replace(/\./g, '\\.')} +3 +\\d+ +2026-12-01T10:00:00.000Z +-\\n$`));
     const flushed = await runCli(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect(flushed.stderr).to.contain('1 torn or unreadable records');

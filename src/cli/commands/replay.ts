@@ -11,6 +11,7 @@ import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, read
 import { inFlightOption, readMaxInFlight } from '../options/spool-options.js';
 import { createShipper, openSender, startProgress } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
+import { wireId } from '../../core/pipe/wire-format.js';
 
 function sumStats(shippers: Iterable<Shipper>): ShipStats {
   const total: ShipStats = {
@@ -109,7 +110,7 @@ export const replayCommand = defineCommand({
             shipper = createShipper(options, { logId, source: r.source, type: r.type, subject: r.subject }, sender.send, rest, undefined);
             shippers.set(logId, shipper);
           }
-          shipper.add(r.data, r.id, Date.parse(r.time), { source: r.source, type: r.type, subject: r.subject });
+          shipper.add(r.data, wireId(r.id), Date.parse(r.time), { source: r.source, type: r.type, subject: r.subject });
           const wait = shipper.commit();
           if (wait) await Promise.race([wait, stopped]);
         }

@@ -14,7 +14,7 @@ import {
   shutdownOption,
 } from '../options/pipe-options.js';
 import { inFlightOption, readMaxInFlight, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
-import { warn } from '../io.js';
+import { bulkStdin, warn } from '../io.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
@@ -58,12 +58,13 @@ export const sendCommand = defineCommand({
     const stopAdopting = spool ? adoptLeftovers(io, spool, shipper, logId, argv.quiet) : () => undefined;
     if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
-    const pipe = pipeLines({ input: io.stdin, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
+    const input = bulkStdin(io);
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
     const shutdown = watchShutdown(io, shutdownMs, () => pipe.stop());
     try {
       const read = await pipe.done;
       // Stopped by a signal while the producer still writes: let go of stdin, or it may keep the process alive.
-      if (read.stopped) io.stdin.destroy();
+      if (read.stopped) input.destroy();
       if (read.error) warn(io, `reading stdin failed (${read.error.message}); sending what was read`);
       stopAdopting();
       shutdown.attach(shipper);

@@ -1,14 +1,16 @@
 import type { DeadLetterSink } from './dead-letter.js';
-import { parseRecordLine, splitRecords } from './log-record.js';
+import { recordLine } from './dead-letter.js';
+import type { LogRecord } from './log-record.js';
+import { decodeSegment } from './spool/segment-format.js';
 import type { Segment } from './spool/segment.js';
-import { BodyWriter, entryHead } from './wire-format.js';
+import { BodyWriter, wireId } from './wire-format.js';
 import type { RunMetas } from './wire-format.js';
 
-/** One PutLogs request's worth of entries, and where their records are kept until it is done. */
+/** One PutLogs request's worth of entries, and where they are kept until it is done. */
 export interface Batch {
   /** Delivery order: adopted segments (negative) first, then this run's batches as they were made. */
   seq: number;
-  /** '' for an adopted segment until its records are read. */
+  /** '' for an adopted segment until its entries are read. */
   logId: string;
   count: number;
   segment: Segment;
@@ -18,29 +20,48 @@ export interface Batch {
 }
 
 /**
- * Rebuilds a batch's body from its segment's records (a batch that waited
- * on disk, or one an earlier run left). Records that cannot be read, or
- * that belong to another log, are skipped: `skipped` says how many.
+ * The entries of a batch with all their fields: read back from its spool
+ * segment, or, when the body is the only copy (--no-spool, or a spool write
+ * that failed), from the body. `bad` counts lines that could not be read (a
+ * torn last one) and entries of another log.
  */
-export function bodyFromSegment(batch: Batch, metas: RunMetas): { body: Buffer | undefined; good: number; skipped: number } {
-  const { lines } = splitRecords(batch.segment.read());
-  const writer = new BodyWriter(Number.MAX_SAFE_INTEGER);
-  let good = 0;
-  for (const line of lines) {
-    const parsed = parseRecordLine(line);
-    if (!parsed.ok) continue;
-    const r = parsed.record;
-    if (batch.logId === '') batch.logId = r.logId;
-    if (r.logId !== batch.logId) continue;
-    writer.add(entryHead(r.data, r.id, r.time), metas.get(r.source, r.type, r.subject, r.logId), r.time);
-    good += 1;
-  }
-  return { body: good === 0 ? undefined : writer.finish(), good, skipped: batch.count - good };
+export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
+  const text = batch.segment.read();
+  if (text === undefined) return { records: recordsFromBody(batch.body, batch.logId), bad: 0 };
+  const { records, bad } = decodeSegment(text);
+  if (batch.logId === '' && records[0] !== undefined) batch.logId = records[0].logId;
+  const mine = records.filter((r) => r.logId === batch.logId);
+  return { records: mine, bad: bad + records.length - mine.length };
 }
 
-/** Copies a batch's record lines, as they are, to the dead-letter sink. */
-export function copyToDeadLetter(batch: Batch, sink: DeadLetterSink): { records: number; kept: number; error: Error | undefined } {
-  const { lines } = splitRecords(batch.segment.read());
-  const { kept, error } = sink.append(lines.length === 0 ? '' : lines.join('\n') + '\n', lines.length);
-  return { records: lines.length, kept, error };
+/** Reads the entries back out of a body built here (the rare path: a refusal with no spool). */
+function recordsFromBody(body: Buffer | undefined, logId: string): LogRecord[] {
+  if (body === undefined) return [];
+  const parsed = JSON.parse(body.toString('utf8')) as {
+    logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }>;
+  };
+  const out: LogRecord[] = [];
+  for (const run of parsed.logEntryBatches) {
+    for (const e of run.entries) {
+      const r: LogRecord = { data: e.data, id: e.id, time: e.time, source: run.source, type: run.type, logId };
+      if (run.subject !== undefined) r.subject = run.subject;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Builds the body of a batch that waited on disk, or that an earlier run left. */
+export function bodyOf(records: readonly LogRecord[], metas: RunMetas): Buffer | undefined {
+  if (records.length === 0) return undefined;
+  const writer = new BodyWriter(Number.MAX_SAFE_INTEGER);
+  for (const r of records) writer.add(r.data, wireId(r.id), r.time, metas.get(r.source, r.type, r.subject, r.logId));
+  return writer.finish();
+}
+
+/** Appends a batch's entries to the dead-letter sink as records. */
+export function copyToDeadLetter(records: readonly LogRecord[], sink: DeadLetterSink): { kept: number; error: Error | undefined } {
+  let text = '';
+  for (const r of records) text += recordLine(r);
+  return sink.append(text, records.length);
 }

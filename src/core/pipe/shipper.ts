@@ -2,7 +2,8 @@ import { systemClock } from '../clock.js';
 import type { Clock, ClockTimer } from '../clock.js';
 import { DEFAULT_BACKOFF } from '../delivery-policy.js';
 import type { BackoffPolicy } from '../delivery-policy.js';
-import { bodyFromSegment, copyToDeadLetter } from './batch.js';
+import { bodyOf, copyToDeadLetter, recordsOf } from './batch.js';
+import { bodyBuffers } from './body-buffers.js';
 import type { Batch } from './batch.js';
 import type { DeadLetterSink } from './dead-letter.js';
 import { DeliveryHealth } from './delivery-health.js';
@@ -12,7 +13,7 @@ import type { SendFailure, SendFunction } from './send-result.js';
 import { MemorySegment } from './spool/segment.js';
 import type { Segment } from './spool/segment.js';
 import type { AdoptedSegment, SpoolDir } from './spool/spool-dir.js';
-import { BodyWriter, RunMetas, entryHead } from './wire-format.js';
+import { BodyWriter, RunMetas } from './wire-format.js';
 import type { RunMeta } from './wire-format.js';
 
 export type { CloseOptions } from './grace-wait.js';
@@ -126,9 +127,6 @@ export interface ShipResult extends ShipStats {
 interface OpenBatch {
   writer: BodyWriter;
   segment: Segment;
-  /** Record lines not yet written to the segment. */
-  pending: string;
-  pendingCount: number;
   timer: ClockTimer | undefined;
 }
 
@@ -209,9 +207,11 @@ export class Shipper {
   }
 
   /**
-   * Adds one entry; `timeMs` is its time (when its line was read). Call
-   * commit() after a run of adds (one chunk of input) to write them ahead
-   * to the spool and learn whether to pause.
+   * Adds one entry; `timeMs` is its time (when its line was read). `id` goes
+   * on the wire as it is: ids made by EntryIdGenerator are safe, ids read
+   * from a file go through wireId() first. Call commit() after a run of adds
+   * (one chunk of input) to write them ahead to the spool and learn whether
+   * to pause.
    */
   add(data: string, id: string, timeMs: number, meta?: EntryMeta): void {
     if (this.stopped) throw new Error('the shipper is closed');
@@ -232,15 +232,12 @@ export class Shipper {
       meta === undefined
         ? (this.defaultMeta as RunMeta)
         : this.metas.get(meta.source ?? this.o.source, meta.type ?? this.o.type, 'subject' in meta ? meta.subject : this.o.subject, logId);
-    const head = entryHead(data, id, iso);
     let open = this.open ?? this.startBatch();
-    if (!open.writer.add(head, run, iso)) {
+    if (!open.writer.add(data, id, iso, run)) {
       this.seal();
       open = this.startBatch();
-      open.writer.add(head, run, iso);
+      open.writer.add(data, id, iso, run);
     }
-    open.pending += head + run.recordTail;
-    open.pendingCount += 1;
     this.counters.accepted += 1;
     this.waitingCount += 1;
     if (open.writer.count >= this.o.batchSize) this.seal();
@@ -259,8 +256,7 @@ export class Shipper {
   }
 
   /** Queues the segments an earlier run left behind, ahead of new input (they are older). */
-  adopt(segments: readonly AdoptedSegment[], torn: number): void {
-    this.counters.skipped += torn;
+  adopt(segments: readonly AdoptedSegment[]): void {
     for (const segment of segments) {
       this.counters.recovered += segment.records;
       this.waitingCount += segment.records;
@@ -311,8 +307,6 @@ export class Shipper {
     const open: OpenBatch = {
       writer: new BodyWriter(this.o.batchBytes),
       segment: this.o.spool ? this.o.spool.newSegment(logId) : new MemorySegment(),
-      pending: '',
-      pendingCount: 0,
       timer: this.clock.setTimeout(() => this.seal(), this.o.flushIntervalMs),
     };
     this.open = open;
@@ -320,13 +314,15 @@ export class Shipper {
   }
 
   private writePending(open: OpenBatch): void {
-    if (open.pendingCount === 0) return;
+    const { pieces, entries } = open.writer.takeUnwritten();
+    if (entries === 0 && pieces.length === 0) return;
     const wasDurable = open.segment.durable;
-    open.segment.append(open.pending, open.pendingCount);
-    if (wasDurable && !open.segment.durable) this.counters.unspooled += open.segment.records;
-    else if (!open.segment.durable) this.counters.unspooled += open.pendingCount;
-    open.pending = '';
-    open.pendingCount = 0;
+    open.segment.append(pieces, entries);
+    // Memory only does not count: there the body is meant to be the only copy.
+    if (this.o.spool) {
+      if (wasDurable && !open.segment.durable) this.counters.unspooled += open.segment.records;
+      else if (!open.segment.durable) this.counters.unspooled += entries;
+    }
   }
 
   /** Closes the open batch: its records are written ahead, its body finished (unless it waits on disk), and it joins the queue. */
@@ -338,14 +334,15 @@ export class Shipper {
     this.writePending(open);
     open.segment.seal();
     const batch: Batch = { seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0 };
+    // A batch safe on disk can wait there instead of in memory: at the end, or while the service is away.
+    const durable = open.segment.durable;
+    const spill = durable && (!keepBody || this.deadLettering || (!this.health.healthy && this.residentCount() >= this.residentLimit));
+    if (!spill) batch.body = open.writer.finish();
     if (this.deadLettering) {
       this.deadLetter(batch);
       this.notifyIdle();
       return;
     }
-    // While the service is away, a batch that is safe on disk waits there instead of in memory.
-    const spill = !keepBody || (open.segment.durable && !this.health.healthy && this.residentCount() >= this.residentLimit);
-    if (!spill) batch.body = open.writer.finish();
     this.queue.push(batch);
     this.pump();
   }
@@ -456,6 +453,8 @@ export class Shipper {
       this.counters.delivered += batch.count;
       this.waitingCount -= batch.count;
       batch.segment.remove();
+      // Answered, so written whole: the buffer can carry another body.
+      bodyBuffers.give(Buffer.from(body.buffer, 0, body.buffer.byteLength));
     } else {
       const failure: ShipFailure = { result, logId: batch.logId, attempts: batch.attempts };
       this.lastFailure = failure;
@@ -489,11 +488,11 @@ export class Shipper {
     this.pump();
   }
 
-  /** Reads a batch's records back from its segment and rebuilds its body; undefined when nothing is left to send. */
+  /** Reads a batch's entries back from its segment and rebuilds its body; undefined when nothing is left to send. */
   private load(batch: Batch): Buffer | undefined {
     let loaded;
     try {
-      loaded = bodyFromSegment(batch, this.metas);
+      loaded = recordsOf(batch);
     } catch (err) {
       this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
       this.counters.lost += batch.count;
@@ -501,39 +500,44 @@ export class Shipper {
       batch.segment.remove();
       return undefined;
     }
-    if (loaded.skipped > 0) {
-      this.counters.skipped += loaded.skipped;
-      this.waitingCount -= loaded.skipped;
-      batch.count = loaded.good;
+    const good = loaded.records.length;
+    const skipped = batch.count - good;
+    if (skipped > 0) {
+      this.counters.skipped += skipped;
+      this.waitingCount -= skipped;
+      batch.count = good;
     }
-    if (loaded.body === undefined) batch.segment.remove();
-    return loaded.body;
+    const body = bodyOf(loaded.records, this.metas);
+    if (body === undefined) batch.segment.remove();
+    return body;
   }
 
-  /** Copies a batch's records to the dead-letter file; the spool keeps them if that fails. */
+  /** Copies a batch's entries to the dead-letter file; the spool keeps them if that fails. */
   private deadLetter(batch: Batch): void {
     this.waitingCount -= batch.count;
-    let copied;
+    let records;
     try {
-      copied = copyToDeadLetter(batch, this.o.deadLetter);
+      records = recordsOf(batch).records;
     } catch (err) {
       this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
       this.counters.lost += batch.count;
       return;
     }
-    this.counters.deadLettered += copied.kept;
-    if (copied.error === undefined) {
+    if (records.length < batch.count) this.counters.skipped += batch.count - records.length;
+    const { kept, error } = copyToDeadLetter(records, this.o.deadLetter);
+    this.counters.deadLettered += kept;
+    if (error === undefined) {
       batch.segment.remove();
       return;
     }
-    const left = copied.records - copied.kept;
-    this.o.events?.deadLetterFailed?.(copied.error, left);
+    const left = records.length - kept;
+    this.o.events?.deadLetterFailed?.(error, left);
     if (batch.segment.durable) {
       // Still in the spool: the next run sends it again (and dead-letters it if the service refuses it again).
       this.waitingCount += left;
       this.leftInSpool += left;
     } else {
-      this.counters.lost += batch.count - copied.kept;
+      this.counters.lost += left;
       batch.segment.remove();
     }
   }

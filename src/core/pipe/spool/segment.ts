@@ -1,61 +1,56 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, rmSync, writevSync } from 'node:fs';
 
 /**
- * Where the records of one batch are kept until the batch is delivered or
- * dead-lettered: a spool file (write-ahead), or memory (--no-spool).
- * Records are whole JSON lines (see log-record.ts).
+ * Where the entries of one batch are kept until the batch is delivered or
+ * dead-lettered: a spool file written ahead (segment-format.ts), or nowhere
+ * but the batch's own request body (--no-spool).
  */
 export interface Segment {
-  /** Appends `count` whole records (each ending in a newline). */
-  append(text: string, count: number): void;
+  /** Appends segment lines holding `entries` entries. */
+  append(pieces: readonly Buffer[], entries: number): void;
   /** No more appends: the file is closed (after an fsync when asked). */
   seal(): void;
-  /** The records' text: to rebuild a body that was let go, and for the dead-letter file. */
-  read(): string;
+  /** The segment's text, to read its entries back; undefined when the body is the only copy. */
+  read(): string | undefined;
   /** Done with: delivered or dead-lettered. */
   remove(): void;
-  /** Every record is on disk, so memory need not hold them. */
+  /** Every entry is on disk, so memory need not hold the body. */
   readonly durable: boolean;
-  /** Records appended (or found, for an adopted segment). */
+  /** Entries appended (or found, for an adopted segment). */
   readonly records: number;
   /** Bytes the segment takes in the spool. */
   readonly diskBytes: number;
   readonly path: string | undefined;
 }
 
-/** --no-spool: records are held in memory only, for the dead-letter file. */
+/** --no-spool: the batch's body is the only copy of its entries. */
 export class MemorySegment implements Segment {
-  private chunks: string[] = [];
   private n = 0;
   readonly durable = false;
   readonly diskBytes = 0;
   readonly path = undefined;
 
-  append(text: string, count: number): void {
-    this.chunks.push(text);
-    this.n += count;
+  append(_pieces: readonly Buffer[], entries: number): void {
+    this.n += entries;
   }
 
   seal(): void {}
 
-  read(): string {
-    if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
-    return this.chunks[0] ?? '';
+  read(): undefined {
+    return undefined;
   }
 
-  remove(): void {
-    this.chunks = [];
-  }
+  remove(): void {}
 
   get records(): number {
     return this.n;
   }
 }
 
-/** fs.writeSync's shape for buffers; tests hand in one that fails part-way (a full disk). */
-export type WriteBytes = (fd: number, buffer: Buffer, offset: number, length: number) => number;
+/** fs.writevSync's shape; tests hand in one that fails part-way (a full disk). */
+export type WriteBuffers = (fd: number, buffers: readonly Buffer[]) => number;
 
-const writeBytes: WriteBytes = (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length);
+const writeBuffers: WriteBuffers = (fd, buffers) => writevSync(fd, buffers as Buffer[]);
 
 /** Reports a failed spool write once per episode, and its end. */
 export interface WriteErrorReporter {
@@ -64,17 +59,17 @@ export interface WriteErrorReporter {
 }
 
 /**
- * A spool file (mode 0600). Each append is written whole or not at all: a
- * short write (full disk) is cut back to the last whole record, and the
- * records that did not fit are kept in memory instead (reported, so the user
- * knows a crash now would lose them). Nothing is merged into a torn line.
+ * A spool file (mode 0600). An append is written whole or not at all: a
+ * short write (full disk) is cut back, and from then on the segment's
+ * entries live only in the batch's body (it stays in memory, reported, so
+ * the user knows a crash now would lose them). Nothing is ever merged into a
+ * torn line.
  */
 export class FileSegment implements Segment {
   private fd: number | undefined;
   private size = 0;
   private n = 0;
-  /** Records that could not be written (disk full, I/O error): memory only. */
-  private unwritten: string[] = [];
+  private failed = false;
   private removed = false;
 
   constructor(
@@ -83,13 +78,13 @@ export class FileSegment implements Segment {
     private readonly reporter: WriteErrorReporter,
     /** Called with the change in bytes on disk. */
     private readonly onBytes: (delta: number) => void,
-    private readonly write: WriteBytes = writeBytes,
+    private readonly write: WriteBuffers = writeBuffers,
   ) {
     this.fd = openSync(path, 'wx', 0o600);
   }
 
   get durable(): boolean {
-    return this.unwritten.length === 0;
+    return !this.failed;
   }
 
   get records(): number {
@@ -100,32 +95,36 @@ export class FileSegment implements Segment {
     return this.size;
   }
 
-  append(text: string, count: number): void {
-    this.n += count;
-    if (this.fd === undefined || this.unwritten.length > 0) {
-      // Once a write failed, later records stay with it in memory: the file keeps a clean prefix.
-      this.unwritten.push(text);
-      return;
-    }
-    const bytes = Buffer.from(text, 'utf8');
+  append(pieces: readonly Buffer[], entries: number): void {
+    this.n += entries;
+    // Once a write failed, the file keeps a clean prefix and the body keeps everything.
+    if (this.fd === undefined || this.failed || pieces.length === 0) return;
+    let total = 0;
+    for (const p of pieces) total += p.length;
     let done = 0;
     try {
-      while (done < bytes.length) done += this.write(this.fd, bytes, done, bytes.length - done);
-      this.size += bytes.length;
-      this.onBytes(bytes.length);
+      let rest: readonly Buffer[] = pieces;
+      for (;;) {
+        done += this.write(this.fd, rest);
+        if (done >= total) break;
+        rest = remainder(pieces, done);
+      }
+      this.size += total;
+      this.onBytes(total);
       this.reporter.recovered();
     } catch (err) {
       if (done > 0) this.cutBack();
-      this.unwritten.push(text);
-      this.reporter.failed(this.path, err as NodeJS.ErrnoException, count);
+      this.failed = true;
+      this.reporter.failed(this.path, err as NodeJS.ErrnoException, entries);
     }
   }
 
   seal(): void {
     if (this.fd === undefined) return;
     try {
-      if (this.sync && this.unwritten.length === 0) fdatasyncSync(this.fd);
+      if (this.sync && !this.failed) fdatasyncSync(this.fd);
     } catch (err) {
+      this.failed = true;
       this.reporter.failed(this.path, err as NodeJS.ErrnoException, this.n);
     } finally {
       closeSync(this.fd);
@@ -133,9 +132,8 @@ export class FileSegment implements Segment {
     }
   }
 
-  read(): string {
-    const onDisk = readFileSync(this.path, 'utf8');
-    return this.unwritten.length === 0 ? onDisk : onDisk + this.unwritten.join('');
+  read(): string | undefined {
+    return this.failed ? undefined : readFileSync(this.path, 'utf8');
   }
 
   remove(): void {
@@ -143,13 +141,12 @@ export class FileSegment implements Segment {
     this.removed = true;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.unwritten = [];
     rmSync(this.path, { force: true });
     this.onBytes(-this.size);
     this.size = 0;
   }
 
-  /** A short write left part of an append on disk: cut the file back to the records written whole before it. */
+  /** A short write left part of an append on disk: cut the file back to what was written whole before it. */
   private cutBack(): void {
     try {
       ftruncateSync(this.fd as number, this.size);
@@ -157,4 +154,19 @@ export class FileSegment implements Segment {
       // Left as it is, the torn last line is skipped (and counted) if this file is ever recovered.
     }
   }
+}
+
+/** What is left of `pieces` after the first `done` bytes. */
+function remainder(pieces: readonly Buffer[], done: number): Buffer[] {
+  const out: Buffer[] = [];
+  let skip = done;
+  for (const p of pieces) {
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    out.push(skip > 0 ? p.subarray(skip) : p);
+    skip = 0;
+  }
+  return out;
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FileSegment } from './segment.js';
-import type { Segment, WriteBytes, WriteErrorReporter } from './segment.js';
+import type { Segment, WriteBuffers, WriteErrorReporter } from './segment.js';
+import { countEntries } from './segment-format.js';
 
 /**
  * A spool folder that several oci-log processes may share. Each process owns
@@ -14,8 +15,8 @@ import type { Segment, WriteBytes, WriteErrorReporter } from './segment.js';
  *   <owner>.lock                              {"pid","start","host"}
  *   <time>-<seq>.<owner>[~<first owner>].<log hash>.jsonl
  *
- * A segment is a JSON-lines file of records (log-record.ts), mode 0600, in a
- * folder of mode 0700.
+ * A segment (segment-format.ts) is a JSON-lines file, mode 0600, in a folder
+ * of mode 0700.
  */
 
 const SEGMENT = /^(\d{13}-\d{6})\.(\d+-[0-9a-f]{8})(?:~(\d+-[0-9a-f]{8}))?\.([0-9a-f]{16})\.jsonl$/;
@@ -72,10 +73,9 @@ export class AdoptedSegment implements Segment {
 
   constructor(
     readonly path: string,
+    /** Entry lines found (a torn last one included: reading it back tells). */
     readonly records: number,
     readonly diskBytes: number,
-    /** Bytes after the last newline: a record torn by a crash mid-write. */
-    readonly tornBytes: number,
     private readonly onBytes: (delta: number) => void,
   ) {}
 
@@ -97,31 +97,10 @@ export class AdoptedSegment implements Segment {
   }
 }
 
-/** Counts the whole lines of a file, and the bytes after the last one. */
-export function countRecords(path: string): { records: number; bytes: number; tornBytes: number } {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let records = 0;
-    let bytes = 0;
-    let sinceNewline = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      bytes += n;
-      let at = buf.indexOf(0x0a, 0);
-      let last = -1;
-      while (at !== -1 && at < n) {
-        records += 1;
-        last = at;
-        at = buf.indexOf(0x0a, at + 1);
-      }
-      sinceNewline = last === -1 ? sinceNewline + n : n - last - 1;
-    }
-    return { records, bytes, tornBytes: sinceNewline };
-  } finally {
-    closeSync(fd);
-  }
+/** The entry lines in a segment file, and its size. */
+export function countSegment(path: string): { entries: number; bytes: number; text: string } {
+  const text = readFileSync(path, 'utf8');
+  return { entries: countEntries(text), bytes: Buffer.byteLength(text), text };
 }
 
 /** What a spool folder holds, per log, for `oci-log flush --list`. */
@@ -177,7 +156,7 @@ export interface SpoolDirOptions {
   now?: () => number;
   pid?: number;
   /** For tests: how bytes reach a segment file. */
-  write?: WriteBytes;
+  write?: WriteBuffers;
 }
 
 export class SpoolDir {
@@ -234,10 +213,9 @@ export class SpoolDir {
    * all), oldest first. A rename makes each claim atomic: when two processes
    * reach for the same segment, one gets it.
    */
-  adopt(logId: string | undefined): { segments: AdoptedSegment[]; torn: number } {
+  adopt(logId: string | undefined): AdoptedSegment[] {
     const wanted = logId === undefined ? undefined : logHash(logId);
     const out: AdoptedSegment[] = [];
-    let torn = 0;
     for (const s of this.scan()) {
       if (s.live || (wanted !== undefined && s.logHash !== wanted)) continue;
       const m = SEGMENT.exec(s.path.slice(this.dir.length + 1)) as RegExpExecArray;
@@ -249,19 +227,18 @@ export class SpoolDir {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process took it
         throw err;
       }
-      const { records, bytes, tornBytes } = countRecords(target);
-      // A crash mid-write leaves a torn last record: skipped, counted, never a reason to stop.
-      if (tornBytes > 0) torn += 1;
-      if (records === 0) {
+      const { entries, bytes } = countSegment(target);
+      if (entries === 0) {
+        // A crash before the first entry was written whole: nothing to send.
         rmSync(target, { force: true });
         continue;
       }
       this.used += bytes;
-      out.push(new AdoptedSegment(target, records, bytes, tornBytes, (d) => (this.used += d)));
+      out.push(new AdoptedSegment(target, entries, bytes, (d) => (this.used += d)));
     }
     // Once scanned again, the locks of processes whose segments were all taken go.
     if (out.length > 0) scanSpool(this.dir, this.owner);
-    return { segments: out, torn };
+    return out;
   }
 
   /** Lets go of the lock; segments left in the folder are adopted by the next run. */

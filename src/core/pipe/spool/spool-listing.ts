@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { parseRecordLine } from '../log-record.js';
-import { countRecords, logHash, scanSpool } from './spool-dir.js';
+import { firstMeta } from './segment-format.js';
+import { countSegment, logHash, scanSpool } from './spool-dir.js';
 
 /** What waits in a spool folder for one log. */
 export interface SpoolLogSummary {
@@ -14,22 +13,9 @@ export interface SpoolLogSummary {
   livePids: number[];
 }
 
-/** The first record of a segment: its log and its oldest time. */
-function firstRecord(path: string): { logId: string; time: string } | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(128 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const nl = buf.subarray(0, n).indexOf(0x0a);
-    if (nl < 0) return undefined;
-    const parsed = parseRecordLine(buf.toString('utf8', 0, nl));
-    return parsed.ok ? { logId: parsed.record.logId, time: parsed.record.time } : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+/** The time of a segment's first entry. */
+function firstTime(text: string): string | undefined {
+  return /"time":"([^"]+)"/.exec(text.slice(0, 128 * 1024))?.[1];
 }
 
 /** Per log, what waits in the spool folder `dir` (only `logId`'s when given), oldest log first. */
@@ -40,23 +26,23 @@ export function describeSpool(dir: string, logId?: string): SpoolLogSummary[] {
     if (wanted !== undefined && seg.logHash !== wanted) continue;
     let counted;
     try {
-      counted = countRecords(seg.path);
+      counted = countSegment(seg.path);
     } catch {
       continue; // taken by another process meanwhile
     }
-    if (counted.records === 0) continue;
-    const first = firstRecord(seg.path);
-    const key = first?.logId ?? `(log hash ${seg.logHash})`;
+    if (counted.entries === 0) continue;
+    const key = firstMeta(counted.text)?.logId ?? `(log hash ${seg.logHash})`;
     let sum = byLog.get(key);
     if (!sum) {
       sum = { logId: key, entries: 0, bytes: 0, oldest: undefined, liveEntries: 0, livePids: [] };
       byLog.set(key, sum);
     }
-    sum.entries += counted.records;
+    sum.entries += counted.entries;
     sum.bytes += counted.bytes;
-    if (first && (sum.oldest === undefined || first.time < sum.oldest)) sum.oldest = first.time;
+    const time = firstTime(counted.text);
+    if (time !== undefined && (sum.oldest === undefined || time < sum.oldest)) sum.oldest = time;
     if (seg.live) {
-      sum.liveEntries += counted.records;
+      sum.liveEntries += counted.entries;
       if (seg.pid !== undefined && !sum.livePids.includes(seg.pid)) sum.livePids.push(seg.pid);
     }
   }

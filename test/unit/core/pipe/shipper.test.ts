@@ -7,6 +7,7 @@ import type { AppendResult, DeadLetterSink } from '../../../../src/core/pipe/dea
 import type { LogRecord } from '../../../../src/core/pipe/log-record.js';
 import type { SendResult } from '../../../../src/core/pipe/send-result.js';
 import { SpoolDir } from '../../../../src/core/pipe/spool/spool-dir.js';
+import { decodeSegment } from '../../../../src/core/pipe/spool/segment-format.js';
 import type { FailureKind } from '../../../../src/core/delivery-policy.js';
 import { FakeClock, settle } from '../../../helpers/fake-clock.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -295,9 +296,12 @@ describe('shipper: the spool', () => {
     shipper.commit();
     const files = segments(dir);
     expect(files).to.have.length(1);
-    const lines = readFileSync(join(dir, files[0] as string), 'utf8').split('\n');
-    expect(JSON.parse(lines[0] as string)).to.deep.equal({ data: 'first', id: 'id-1', time: new Date(1000).toISOString(), source: 'src', type: 'typ', logId: LOG });
-    expect(JSON.parse(lines[1] as string)).to.include({ data: 'second "q"', subject: 'stderr' });
+    const { records, bad } = decodeSegment(readFileSync(join(dir, files[0] as string), 'utf8'));
+    expect(bad).to.equal(0);
+    expect(records).to.deep.equal([
+      { data: 'first', id: 'id-1', time: new Date(1000).toISOString(), source: 'src', type: 'typ', logId: LOG },
+      { data: 'second "q"', id: 'id-2', time: new Date(1001).toISOString(), source: 'src', type: 'typ', subject: 'stderr', logId: LOG },
+    ]);
     const closing = shipper.close();
     await settle();
     expect(holds).to.have.length(1);
@@ -355,8 +359,8 @@ describe('shipper: the spool', () => {
     // The next run adopts what is left, with the original ids and times.
     const second = spooled(dir);
     const found = second.spool.adopt(LOG);
-    expect(found.segments.map((s) => s.records)).to.deep.equal([3, 2]);
-    second.shipper.adopt(found.segments, found.torn);
+    expect(found.map((s) => s.records)).to.deep.equal([3, 2]);
+    second.shipper.adopt(found);
     const r2 = await second.shipper.close();
     expect(r2).to.include({ accepted: 0, recovered: 5, delivered: 5, spooled: 0 });
     expect(second.sent.flatMap((s) => s.ids)).to.deep.equal(['id0000', 'id0001', 'id0002', 'id0003', 'id0004']);
@@ -367,15 +371,17 @@ describe('shipper: the spool', () => {
 
   it('skips and counts a torn last record (a crash mid-write) and delivers the rest', async () => {
     const dir = tempDir();
-    const line = (i: number) => JSON.stringify({ data: `d${i}`, id: `id${i}`, time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', logId: LOG }) + '\n';
-    writeFileSync(join(dir, '1764547200000-000000.999999-0badc0de.' + 'a'.repeat(16) + '.jsonl'), line(1) + line(2) + line(3).slice(0, 20));
+    const meta = JSON.stringify({ spool: 1, logId: LOG, source: 's', type: 't' });
+    const entry = (i: number) => JSON.stringify({ data: `d${i}`, id: `id${i}`, time: '2026-12-01T00:00:00.000Z' });
+    writeFileSync(join(dir, '1764547200000-000000.999999-0badc0de.' + 'a'.repeat(16) + '.jsonl'), `${meta}\n${entry(1)},\n${entry(2)},\n${entry(3).slice(0, 20)}`);
     const { shipper, spool, sent } = spooled(dir);
     const found = spool.adopt(undefined);
-    expect(found.torn).to.equal(1);
-    shipper.adopt(found.segments, found.torn);
+    expect(found.map((s) => s.records)).to.deep.equal([3]);
+    shipper.adopt(found);
     const r = await shipper.close();
     expect(sent.flatMap((s) => s.data)).to.deep.equal(['d1', 'd2']);
-    expect(r).to.include({ recovered: 2, delivered: 2, skipped: 1 });
+    expect(r).to.include({ recovered: 3, delivered: 2, skipped: 1 });
+    balanced(r);
   });
 
   it('never touches a live process\'s segments; adopts those of a process that is gone', async () => {
@@ -383,11 +389,11 @@ describe('shipper: the spool', () => {
     const a = spooled(dir, { answer: () => new Promise<SendResult>(() => undefined) });
     feed(a.shipper, 2);
     const b = spooled(dir);
-    expect(b.spool.adopt(LOG).segments, 'a is alive').to.deep.equal([]);
+    expect(b.spool.adopt(LOG), 'a is alive').to.deep.equal([]);
     a.shipper.abort();
     const found = b.spool.adopt(LOG);
-    expect(found.segments.map((s) => s.records)).to.deep.equal([2]);
-    expect(b.spool.adopt(LOG).segments, 'claimed once').to.deep.equal([]);
+    expect(found.map((s) => s.records)).to.deep.equal([2]);
+    expect(b.spool.adopt(LOG), 'claimed once').to.deep.equal([]);
   });
 
   it('--when-full block: stops the reader until delivery makes room', async () => {
@@ -465,9 +471,9 @@ describe('shipper: the spool', () => {
     const spool = SpoolDir.open(dir, {
       sync: false,
       reporter: { failed: (_p, e) => reports.push(`failed ${e.code}`), recovered: () => reports.push('recovered') },
-      write: (_fd, _b, _o, length) => {
+      write: (_fd, buffers) => {
         if (full) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        return length;
+        return buffers.reduce((n, b) => n + b.length, 0);
       },
     });
     const { shipper, sent } = make({ spool });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { BodyWriter, RunMetas, entryHead } from '../../../../src/core/pipe/wire-format.js';
+import { BodyWriter, RunMetas, wireId } from '../../../../src/core/pipe/wire-format.js';
+import { decodeSegment } from '../../../../src/core/pipe/spool/segment-format.js';
 
 const metas = new RunMetas();
 const LOG = 'ocid1.log.oc1.iad.x';
@@ -12,10 +13,10 @@ describe('the PutLogs body writer', () => {
     const none = metas.get('src "q"', 'typ', undefined, LOG);
     const t1 = '2026-12-01T00:00:00.001Z';
     const t2 = '2026-12-01T00:00:00.002Z';
-    expect(w.add(entryHead('a', 'id1', t1), out, t1)).to.equal(true);
-    expect(w.add(entryHead('b ☃ 😀 "\\', 'id2', t2), out, t2)).to.equal(true);
-    expect(w.add(entryHead('c\u0001', 'id3', t2), err, t2)).to.equal(true);
-    expect(w.add(entryHead('d', 'id4', t2), none, t2)).to.equal(true);
+    expect(w.add('a', 'id1', t1, out)).to.equal(true);
+    expect(w.add('b ☃ 😀 "\\', 'id2', t2, out)).to.equal(true);
+    expect(w.add('c\u0001', 'id3', t2, err)).to.equal(true);
+    expect(w.add('d', 'id4', t2, none)).to.equal(true);
     const size = w.bytes;
     const body = w.finish();
     expect(body.length).to.equal(size);
@@ -34,7 +35,7 @@ describe('the PutLogs body writer', () => {
     const t = '2026-12-01T00:00:00.000Z';
     const w = new BodyWriter(300);
     let added = 0;
-    while (w.add(entryHead(`entry ${added} é`, `id-${added}`, t), meta, t)) added += 1;
+    while (w.add(`entry ${added} é`, `id-${added}`, t, meta)) added += 1;
     const body = w.finish();
     expect(body.length).to.be.at.most(300);
     expect(body.length).to.be.greaterThan(250);
@@ -46,17 +47,61 @@ describe('the PutLogs body writer', () => {
     const t = '2026-12-01T00:00:00.000Z';
     const w = new BodyWriter(10);
     const big = '€'.repeat(100_000);
-    expect(w.add(entryHead(big, 'id', t), meta, t)).to.equal(true);
+    expect(w.add(big, 'id', t, meta)).to.equal(true);
     const body = w.finish();
     expect((JSON.parse(body.toString()) as { logEntryBatches: Array<{ entries: Array<{ data: string }> }> }).logEntryBatches[0]?.entries[0]?.data).to.equal(big);
   });
 
-  it('gives one meta per source, type, subject and log, whose record tail completes a record line', () => {
+  it('escapes an id from outside only when it needs it', () => {
+    expect(wireId('0190aaaa-0000-7000-8000-000000000001-p0001')).to.equal('0190aaaa-0000-7000-8000-000000000001-p0001');
+    expect(wireId('a"b\\c\u0001é')).to.equal('a\\"b\\\\c\\u0001é');
+    const w = new BodyWriter(10_000);
+    const t = '2026-12-01T00:00:00.000Z';
+    w.add('x', wireId('q"uote\\'), t, metas.get('s', 't', undefined, LOG));
+    expect((JSON.parse(w.finish().toString()) as { logEntryBatches: Array<{ entries: Array<{ id: string }> }> }).logEntryBatches[0]?.entries[0]?.id).to.equal('q"uote\\');
+  });
+
+  it('gives one meta per source, type, subject and log', () => {
     const a = metas.get('s', 't', undefined, LOG);
     expect(metas.get('s', 't', undefined, LOG)).to.equal(a);
     expect(metas.get('s', 't', '', LOG)).to.not.equal(a);
-    const line = entryHead('x', 'i', '2026-12-01T00:00:00.000Z') + metas.get('s', 't', 'u', LOG).recordTail;
-    expect(line.endsWith('\n')).to.equal(true);
-    expect(JSON.parse(line)).to.deep.equal({ data: 'x', id: 'i', time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', subject: 'u', logId: LOG });
+  });
+
+  it('hands out what was added since last asked as segment lines that read back as the same entries', () => {
+    const w = new BodyWriter(1_000_000);
+    const t = '2026-12-01T00:00:00.000Z';
+    const out = metas.get('s', 't', 'stdout', LOG);
+    const err = metas.get('s', 't', 'stderr', LOG);
+    const chunks: Buffer[] = [];
+    const take = () => {
+      const { pieces, entries } = w.takeUnwritten();
+      chunks.push(...pieces);
+      return entries;
+    };
+    expect(take()).to.equal(0);
+    w.add('one', 'i1', t, out);
+    w.add('two\nlines', 'i2', t, out);
+    expect(take()).to.equal(2);
+    w.add('three', 'i3', t, out);
+    w.add('four', 'i4', t, err);
+    expect(take()).to.equal(2);
+    w.add('five', 'i5', t, err);
+    w.add('six', 'i6', t, out);
+    expect(take()).to.equal(2);
+    const text = Buffer.concat(chunks).toString();
+    const { records, bad } = decodeSegment(text);
+    expect(bad).to.equal(0);
+    expect(records.map((r) => [r.data, r.id, r.subject])).to.deep.equal([
+      ['one', 'i1', 'stdout'],
+      ['two\nlines', 'i2', 'stdout'],
+      ['three', 'i3', 'stdout'],
+      ['four', 'i4', 'stderr'],
+      ['five', 'i5', 'stderr'],
+      ['six', 'i6', 'stdout'],
+    ]);
+    expect(records.every((r) => r.logId === LOG && r.source === 's' && r.type === 't' && r.time === t)).to.equal(true);
+    // The body itself stays valid JSON with the same entries.
+    const body = JSON.parse(w.finish().toString()) as { logEntryBatches: Array<{ entries: Array<{ data: string }> }> };
+    expect(body.logEntryBatches.flatMap((b) => b.entries.map((e) => e.data))).to.deep.equal(['one', 'two\nlines', 'three', 'four', 'five', 'six']);
   });
 });
