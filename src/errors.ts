@@ -80,13 +80,6 @@ export class ServiceError extends OciLogError implements ServiceErrorDetails {
   }
 }
 
-/** Lines were written to the dead-letter file instead of being delivered. Exit 3. */
-export class DeliveryError extends OciLogError {
-  constructor(message: string, options: OciLogErrorOptions = {}) {
-    super(message, 'ERR_OCI_LOG_UNDELIVERED', ExitCode.undelivered, options);
-  }
-}
-
 /** Turns anything thrown into a one-line message for stderr. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;

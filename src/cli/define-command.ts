@@ -25,7 +25,6 @@ export interface CommandSpec<O extends Record<string, Options>> {
  * Turns a command's option table and handler into a yargs command module,
  * keeping the handler's argument types derived from the option table.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs' module type is untyped at this seam
 export function defineCommand<O extends Record<string, Options>>(spec: CommandSpec<O>): CommandModule<object, any> {
   return {
     command: spec.command,

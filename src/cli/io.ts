@@ -1,13 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
+import type { SignalSource } from '../core/signal-source.js';
 
 /** A writable that may be a terminal (process.stderr, or a test double). */
 export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
-
-/** Signal source: process in production, an EventEmitter in tests. */
-export interface SignalSource {
-  on(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-  off(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-}
 
 /**
  * Everything a command may touch of the outside world. main() builds it from
@@ -22,9 +17,6 @@ export interface CliIo {
   /** Exit status a handler sets when it finishes without throwing (0 by default). */
   exitCode: number;
 }
-
-/** The argv every handler receives: yargs' parsed flags plus the io context. */
-export type HandlerArgs<T> = T & { io: CliIo };
 
 /** A handler's diagnostics: one prefixed line on stderr. */
 export function warn(io: CliIo, message: string): void {
