@@ -53,9 +53,9 @@ export const execCommand = defineCommand({
     if (argv._.length > 1 && argv['--'] !== undefined) throw new UsageError(`unexpected argument ${String(argv._[1])}: put the command after --`);
     const [command, ...args] = words;
     if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
-    const timeoutMs = argv.timeout === undefined ? undefined : parseDuration(argv.timeout);
+    const timeoutMs = argv.timeout === undefined ? undefined : parseDuration(argv.timeout, 's');
     if (argv.timeout !== undefined && (timeoutMs === undefined || timeoutMs <= 0)) throw new UsageError(`--timeout ${argv.timeout}: expected a duration such as 90s, 10m or 2h`);
-    const killGraceMs = parseDuration(argv['kill-after']);
+    const killGraceMs = parseDuration(argv['kill-after'], 's');
     if (killGraceMs === undefined) throw new UsageError(`--kill-after ${argv['kill-after']}: expected a duration such as 10s`);
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const delivery = readDeliverySettings(argv);
