@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../core/clock.js';
 import type { SignalSource } from '../core/signal-source.js';
 
 /** A writable that may be a terminal (process.stderr, or a test double). */
@@ -6,7 +7,8 @@ export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
 
 /**
  * Everything a command may touch of the outside world. main() builds it from
- * `process`; nothing below src/cli reads `process` directly.
+ * `process`; nothing else in src/cli reads `process`, so a test can run any
+ * command in-process with its own io.
  */
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
@@ -14,6 +16,9 @@ export interface CliIo {
   stderr: OutputStream;
   env: Record<string, string | undefined>;
   signals: SignalSource;
+  clock: Clock;
+  /** This process's id, for names of files that must not clash with another run's. */
+  pid: number;
   /** Exit status a handler sets when it finishes without throwing (0 by default). */
   exitCode: number;
 }

@@ -15,7 +15,13 @@ export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
   options: {
-    'log-ocid': { ...logOcidOption['log-ocid'], describe: 'Send to this log instead of the one each entry was meant for' },
+    'log-ocid': {
+      type: 'string',
+      alias: logOcidOption['log-ocid'].alias,
+      group: 'target',
+      arg: 'OCID',
+      description: 'Send to this log instead of the one each entry was meant for',
+    },
     ...deliveryOptions,
     ...connectionOptions,
   },

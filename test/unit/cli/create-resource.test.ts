@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { createResource } from '../../../src/cli/create-resource.js';
 import type { CreateSpec } from '../../../src/cli/create-resource.js';
 import type { CliIo } from '../../../src/cli/io.js';
+import { systemClock } from '../../../src/core/clock.js';
 import type { ServiceContext } from '../../../src/cli/service-context.js';
 import { ServiceError } from '../../../src/errors.js';
 import type { Resource } from '../../../src/oci/log-management.js';
@@ -12,7 +13,7 @@ function fakeIo(): { io: CliIo; out: () => string } {
   let out = '';
   const stdout = new PassThrough();
   stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: {}, signals: new EventEmitter(), exitCode: 0 };
+  const io: CliIo = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: {}, signals: new EventEmitter(), clock: systemClock, pid: 1, exitCode: 0 };
   return { io, out: () => out };
 }
 
