@@ -109,7 +109,7 @@ export const queryCommand = defineCommand({
     'give --log-group-id or --log-group with --compartment-id to skip that. Ranges over 14 days are split into windows.',
   handler: async (argv) => {
     const { io } = argv;
-    const now = Date.now();
+    const now = io.clock.now();
     if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined || argv.run !== undefined || argv.stream !== undefined)) {
       throw new UsageError('--query is a whole query: use it without --grep, --where, --run and --stream');
     }
@@ -166,18 +166,6 @@ function stopOnSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Polls every intervalMs, re-reading the last FOLLOW_OVERLAP_MS (ingestion is
  * asynchronous, so late entries land inside times already read), printing
@@ -201,9 +189,9 @@ async function follow(
   for (const e of printed) seen.add(e);
   // A reader that went away (oci-log query -f | head) ends the follow too: stdout stops being writable after EPIPE.
   while (!signal.aborted && io.stdout.writable) {
-    await pause(intervalMs, signal);
+    await io.clock.sleep(intervalMs, signal);
     if (signal.aborted || !io.stdout.writable) break;
-    const now = Date.now();
+    const now = io.clock.now();
     const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
     let found: LogEntry[];
     try {
