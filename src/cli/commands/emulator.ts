@@ -27,7 +27,7 @@ export const emulatorCommand = defineCommand({
     'state-dir': {
       type: 'string',
       arg: 'DIR',
-      defaultText: '${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator',
+      defaultText: '~/.local/state/oci-log/emulator (or $XDG_STATE_HOME/oci-log/emulator)',
       description: 'Where the throwaway identity is kept',
     },
     'new-identity': { type: 'boolean', default: false, description: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },

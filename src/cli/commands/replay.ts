@@ -26,7 +26,7 @@ export const replayCommand = defineCommand({
     ...connectionOptions,
   },
   examples: [
-    ['$0 replay ~/.local/state/oci-log/dead-letter/*.jsonl', 'deliver what an earlier run could not; delivered files are removed'],
+    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines)' }),
   handler: async (argv) => {

@@ -65,7 +65,7 @@ export const deliveryOptions = {
     type: 'string',
     group: 'delivery',
     arg: 'FILE',
-    defaultText: '${XDG_STATE_HOME:-~/.local/state}/oci-log/dead-letter/<UTC time>-<pid>.jsonl',
+    defaultText: 'a new file in ~/.local/state/oci-log/dead-letter/ (or $XDG_STATE_HOME/oci-log/dead-letter/)',
     description: 'File for lines that cannot be delivered',
     details: 'Made only when needed; one JSON object a line with data, id, time, source, type, subject and logId.',
   },
