@@ -38,6 +38,8 @@ export interface TestEmulator {
   createLog(groupId: string, name: string): Promise<string>;
   entries(logId: string): Promise<RawEntry[]>;
   injectFault(fault: FaultSpec): Promise<void>;
+  /** The faults still to fire, with how many times each will. */
+  pendingFaults(): Promise<Array<FaultSpec & { remaining: number }>>;
   clearFaults(): Promise<void>;
   stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number> }>;
   stop(): Promise<void>;
@@ -152,6 +154,7 @@ export async function startEmulator(options: { dataDir?: string; ingestDelayMs?:
     injectFault: async (fault) => {
       await admin(url, 'POST', '/_emulator/faults', fault);
     },
+    pendingFaults: () => admin(url, 'GET', '/_emulator/faults'),
     clearFaults: async () => {
       await admin(url, 'DELETE', '/_emulator/faults');
     },

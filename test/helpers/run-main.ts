@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
+import { format } from 'node:util';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -39,6 +40,12 @@ export interface MainResult {
   code: number;
   stdout: Buffer;
   stderr: string;
+  /**
+   * What went through console.* while the run was on: oci-log never writes
+   * through console, so anything here (the OCI SDK's chatter, say) would
+   * have reached a user's terminal around io.stderr.
+   */
+  console: string;
 }
 
 export interface MainRun {
@@ -108,6 +115,29 @@ class CapturedOutput extends Writable {
   }
 }
 
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+const listening = new Set<string[]>();
+let originalConsole: Pick<Console, (typeof CONSOLE_METHODS)[number]> | undefined;
+
+/** Records console.* output into `sink` until the returned function is called (runs may overlap). */
+function watchConsole(sink: string[]): () => void {
+  if (listening.size === 0) {
+    originalConsole = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+    for (const method of CONSOLE_METHODS) {
+      console[method] = (...args: unknown[]): void => {
+        for (const s of listening) s.push(format(...args));
+      };
+    }
+  }
+  listening.add(sink);
+  return () => {
+    listening.delete(sink);
+    if (listening.size > 0 || originalConsole === undefined) return;
+    for (const method of CONSOLE_METHODS) console[method] = originalConsole[method];
+    originalConsole = undefined;
+  };
+}
+
 let home: string | undefined;
 
 /** The environment every in-process run starts from: no terminal, no colour, UTC, a HOME of its own. */
@@ -139,7 +169,11 @@ export function startMain(args: readonly string[], options: MainOptions = {}): M
     exitCode: 0,
   };
   const text = (s: CapturedOutput): string => s.bytes().toString('utf8');
-  const done = main(args, io).then((code) => ({ code, stdout: stdout.bytes(), stderr: text(stderr) }));
+  const printed: string[] = [];
+  const unwatch = watchConsole(printed);
+  const done = main(args, io)
+    .finally(unwatch)
+    .then((code) => ({ code, stdout: stdout.bytes(), stderr: text(stderr), console: printed.join('\n') }));
   return {
     stdin,
     stdout: () => stdout.bytes(),
