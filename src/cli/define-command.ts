@@ -35,7 +35,7 @@ export interface CommandSpec<O extends OptionTable> {
 export type DefinedCommand = CommandModule<object, object> & { spec: CommandSpec<OptionTable> };
 
 /** The heading of the group of required options, shown first. */
-export const REQUIRED_HEADING = 'Required:';
+const REQUIRED_HEADING = 'Required:';
 
 /** The command's name as the docs write it: "send", "replay", "create-log". */
 export function commandName(spec: CommandSpec<OptionTable>): string {

@@ -43,7 +43,8 @@ function valueText(text: string): string {
 function defaultCell(spec: OptionSpec): string {
   if (spec.required) return 'required';
   const dflt = defaultShown(spec);
-  const shown = dflt === undefined ? undefined : spec.type === 'boolean' ? 'on' : valueText(dflt);
+  const literal = spec.defaultText === undefined && spec.default !== undefined;
+  const shown = dflt === undefined ? undefined : spec.type === 'boolean' ? 'on' : literal ? code(dflt) : valueText(dflt);
   if (spec.env === undefined) return shown ?? '';
   return shown === undefined ? code(`$${spec.env}`) : `${code(`$${spec.env}`)}, else ${shown}`;
 }
@@ -56,8 +57,8 @@ function table(options: readonly DocOption[]): string[] {
 export function markdownCommandOptions(command: DocCommand): string {
   const lines = [`Options of \`oci-log ${command.name}\`:`, ''];
   if (command.options.length > 0) lines.push(...table(command.options), '');
-  for (const shared of command.shared) lines.push(`Also, as for \`oci-log ${shared.command}\`: ${shared.flags.map((f) => code(`--${f}`)).join(', ')}.`, '');
-  if (command.connection) lines.push('And the [connection options](#options-common-to-all-commands).', '');
+  for (const shared of command.shared) lines.push(`Also, as for \`oci-log ${shared.command}\`: ${shared.flags.map((f) => code(`--${f}`)).join(', ')}.`);
+  if (command.connection) lines.push('And the [connection options](#options-common-to-all-commands).');
   return lines.join('\n').trimEnd();
 }
 

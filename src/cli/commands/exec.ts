@@ -32,7 +32,7 @@ export const execCommand = defineCommand({
       min: '1ms',
       defaultText: 'none',
       description: 'End the command after this long: TERM to its process group, then KILL after --kill-after',
-      details: 'The end entry says timedOut. (The per-request timeout is --request-timeout here.)',
+      details: 'The end entry says timedOut.',
     },
     'kill-after': {
       type: 'duration',
