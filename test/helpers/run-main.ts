@@ -21,6 +21,10 @@ import { tempDir } from './temp-dir.js';
  *   await f.waitFor('stdout', /first/);
  *   f.signal('SIGINT');
  *   expect((await f.done).code).to.equal(0);
+ *
+ * What in-process cannot give: a TZ of the run's own (Date uses the
+ * process's), the OCI SDK reading the run's env (it reads process.env), and
+ * io.stdin for exec's command (runChild passes the process's own stdin on).
  */
 export interface MainOptions {
   /** stdin's bytes, then its end; `'open'`: the test writes to run.stdin over time and ends it. Default: empty. */
