@@ -68,7 +68,7 @@ export interface MainRun {
 }
 
 /** A terminal-like stream that keeps what is written. */
-class CapturedOutput extends Writable {
+export class CapturedOutput extends Writable {
   readonly chunks: Buffer[] = [];
   isTTY: boolean;
   columns: number | undefined;
@@ -155,8 +155,14 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-/** Starts oci-log in-process; the returned run is live while the command runs. */
-export function startMain(args: readonly string[], options: MainOptions = {}): MainRun {
+/** An in-memory io, for a unit test that calls a command's parts directly (startMain uses the same). */
+export function testIo(options: Omit<MainOptions, 'stdin'> & { stdin?: string | Buffer | 'open' } = {}): {
+  io: CliIo;
+  stdin: PassThrough;
+  stdout: CapturedOutput;
+  stderr: CapturedOutput;
+  signals: EventEmitter;
+} {
   const stdin = Object.assign(new PassThrough(), { isTTY: options.stdinIsTTY === true });
   if (options.stdin !== 'open') stdin.end(options.stdin);
   const stdout = new CapturedOutput(options.stdoutIsTTY === true, options.columns);
@@ -172,6 +178,12 @@ export function startMain(args: readonly string[], options: MainOptions = {}): M
     pid: process.pid,
     exitCode: 0,
   };
+  return { io, stdin, stdout, stderr, signals };
+}
+
+/** Starts oci-log in-process; the returned run is live while the command runs. */
+export function startMain(args: readonly string[], options: MainOptions = {}): MainRun {
+  const { io, stdin, stdout, stderr, signals } = testIo(options);
   const text = (s: CapturedOutput): string => s.bytes().toString('utf8');
   const printed: string[] = [];
   const unwatch = watchConsole(printed);
