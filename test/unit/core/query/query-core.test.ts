@@ -45,11 +45,11 @@ describe('query: building searches', () => {
   });
 
   it('escapes --grep and combines it with --where and data filters', () => {
-    expect(quoteLiteral("it's a \\ test")).to.equal("'it''s a \\\\ test'");
-    expect(quoteLiteral("'")).to.equal("''''");
+    expect(quoteLiteral("it's a \\ test")).to.equal("'it\\'s a \\\\ test'");
+    expect(quoteLiteral("'")).to.equal("'\\''");
     expect(quoteLiteral('ends with \\')).to.equal("'ends with \\\\'");
     expect(buildSearchQuery({ compartmentId: 'C', grep: "it's", where: "data.a = 'b' or data.c = 'd'", dataEquals: { run: 'R' } })).to.equal(
-      `search "C" | where logContent = '*it''s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
+      `search "C" | where logContent = '*it\\'s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
     );
   });
 });
