@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { MAX_WINDOW_MS, parseTimeArg, splitWindows } from '../../../../src/core/query/time-range.js';
 import { buildSearchQuery, quoteLiteral } from '../../../../src/core/query/search-query.js';
+import { tokenize } from '../../../../src/emulator/query/lexer.js';
 import { SeenIds, compareEntries, toLogEntry } from '../../../../src/core/query/entries.js';
 import type { LogEntry } from '../../../../src/core/query/entries.js';
 import { formatEntries } from '../../../../src/core/query/format.js';
@@ -51,6 +52,14 @@ describe('query: building searches', () => {
     expect(buildSearchQuery({ compartmentId: 'C', grep: "it's", where: "data.a = 'b' or data.c = 'd'", dataEquals: { run: 'R' } })).to.equal(
       `search "C" | where logContent = '*it\\'s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
     );
+  });
+
+  it("writes literals the query language reads back as the same text (the spec's 'world\\'!')", () => {
+    for (const text of ["it's", "'", '\\', "\\'", "ends with \\", 'C:\\temp\\x', "two '' quotes", 'new\nline', '*wild*', '"double"', '']) {
+      const tokens = tokenize(quoteLiteral(text));
+      expect(tokens.map((t) => t.kind), JSON.stringify(text)).to.deep.equal(['string', 'eof']);
+      expect(tokens[0]?.text, JSON.stringify(text)).to.equal(text);
+    }
   });
 });
 
