@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
+import { runMain } from '../helpers/main.js';
 import { spec } from '../helpers/query.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawResponse } from '../helpers/raw-signer.js';
@@ -13,7 +14,7 @@ interface SearchBody {
   fields?: Array<{ fieldName: string; fieldType: string }>;
 }
 
-/** The query language end to end: raw HTTP and the OCI SDK against the emulator. */
+/** The query language end to end: raw HTTP, the OCI SDK, and oci-log query, against the emulator. */
 describe('the query language against the emulator', function () {
   let emu: TestEmulator;
   let scope = '';
@@ -107,5 +108,38 @@ describe('the query language against the emulator', function () {
     } finally {
       client.close();
     }
+  });
+
+  it('oci-log query prints an aggregate query as a table, JSON lines and JSON', async () => {
+    const q = `/* errors per minute */ ${scope} | where isnotnull(data.level) | summarize count() as n by rounddown(datetime, '1m'), data.level as level | sort by datetime, level`;
+    const run = (output: string) => runMain(['query', '--log-ocid', logId, '--query', q, '--since', DAY_START, '--until', DAY_END, '--output', output], emu.env);
+    const text = await run('text');
+    expect(text.code, text.stderr).to.equal(0);
+    expect(text.stdout).to.equal(
+      [
+        'datetime                  level    n',
+        '2019-01-03T00:04:00.000Z  ERROR    1',
+        '2019-01-03T00:04:00.000Z  INFO     1',
+        '2019-01-03T00:05:00.000Z  WARNING  1',
+        '2019-01-03T00:06:00.000Z  ERROR    2',
+        '2019-01-03T00:06:00.000Z  INFO     1',
+        '',
+      ].join('\n'),
+    );
+    const rows = [
+      { datetime: Date.parse('2019-01-03T00:04:00Z'), level: 'ERROR', n: 1 },
+      { datetime: Date.parse('2019-01-03T00:04:00Z'), level: 'INFO', n: 1 },
+      { datetime: Date.parse('2019-01-03T00:05:00Z'), level: 'WARNING', n: 1 },
+      { datetime: Date.parse('2019-01-03T00:06:00Z'), level: 'ERROR', n: 2 },
+      { datetime: Date.parse('2019-01-03T00:06:00Z'), level: 'INFO', n: 1 },
+    ];
+    const jsonl = await run('jsonl');
+    expect(jsonl.code, jsonl.stderr).to.equal(0);
+    expect(jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown)).to.deep.equal(rows);
+    const json = await run('json');
+    expect(json.code, json.stderr).to.equal(0);
+    expect(JSON.parse(json.stdout)).to.deep.equal(rows);
+    const counted = await runMain(['query', '--log-ocid', logId, '--query', `${scope} | where isnotnull(data.level) | count`, '--since', DAY_START, '--until', DAY_END], emu.env);
+    expect(counted.stdout).to.equal('count\n6\n');
   });
 });
