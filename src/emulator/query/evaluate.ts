@@ -2,9 +2,9 @@ import type { Expr } from './ast.js';
 import { SCALAR_FUNCTIONS } from './functions.js';
 import { intervalArg } from './parser.js';
 import { QueryError } from './query-error.js';
-import type { Row } from './rows.js';
 import { descend } from './rows.js';
-import { Interval, Timestamp, compare, equals, isNull, toNumber } from './values.js';
+import type { Row } from './rows.js';
+import { Interval, Pattern, Timestamp, compare, equals, isNull, toNumber, wildcard } from './values.js';
 import type { Value } from './values.js';
 
 /** An expression compiled to a function of a row. */
@@ -46,13 +46,30 @@ function arithmetic(op: '+' | '-' | '*' | '/', a: Value, b: Value): Value {
 
 const isLogContent = (e: Expr): boolean => e.kind === 'field' && e.path.length === 1 && e.path[0] === 'logContent';
 
+/** How `logContent = X` tests one text: X's own rule, decided once when X is a constant. */
+function textTest(wanted: Value): (text: string) => boolean {
+  if (wanted instanceof Pattern) {
+    const re = wildcard(wanted.text);
+    return (text) => re.test(text);
+  }
+  if (typeof wanted === 'string') {
+    const lower = wanted.toLowerCase();
+    return (text) => text.length === wanted.length && (text === wanted || text.toLowerCase() === lower);
+  }
+  return (text) => equals(text, wanted);
+}
+
 /**
  * `logContent = 'X'`: some value of the entry matches X (a wildcard if it
  * holds *); `'*X*'` finds X anywhere in a value.
  */
-function fullTextMatch(row: Row, wanted: Value): boolean {
-  for (const text of row.fullText()) if (equals(text, wanted)) return true;
-  return false;
+function fullTextMatch(other: Expr, env: Env): Compiled {
+  if (other.kind === 'literal') {
+    const test = textTest(other.value);
+    return (row) => row.someText(test);
+  }
+  const value = compile(other, env);
+  return (row) => row.someText(textTest(value(row)));
 }
 
 /** Compiles an expression (the tree depth is bounded by the parser, so recursion here is safe). */
@@ -91,8 +108,8 @@ export function compile(expr: Expr, env: Env): Compiled {
     case 'binary': {
       const { op } = expr;
       if ((op === '=' || op === '!=') && (isLogContent(expr.left) || isLogContent(expr.right))) {
-        const other = compile(isLogContent(expr.left) ? expr.right : expr.left, env);
-        return op === '=' ? (row) => fullTextMatch(row, other(row)) : (row) => !fullTextMatch(row, other(row));
+        const match = fullTextMatch(isLogContent(expr.left) ? expr.right : expr.left, env);
+        return op === '=' ? match : (row) => !match(row);
       }
       const left = compile(expr.left, env);
       const right = compile(expr.right, env);

@@ -73,21 +73,25 @@ export function descend(value: Value, path: readonly string[], from = 0): Value 
   return v === undefined ? null : v;
 }
 
-/** The text of every leaf value under `root` (iteratively: data can nest deeply). */
-function* leafTexts(root: Value): Generator<string> {
+/** True when `test` holds for the text of some leaf value under `root` (iteratively: data can nest deeply). */
+function someLeaf(root: Value, test: (text: string) => boolean): boolean {
+  if (typeof root === 'string') return test(root);
   const stack: Value[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) {
+    if (typeof v === 'string') {
+      if (test(v)) return true;
+    } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     } else if (isObject(v)) {
       const values = Object.values(v);
       for (let i = values.length - 1; i >= 0; i--) stack.push(values[i]);
     } else if (!isNull(v)) {
       const text = toText(v);
-      if (text !== undefined) yield text;
+      if (text !== undefined && test(text)) return true;
     }
   }
+  return false;
 }
 
 /** An output object without a prototype, so that a column named __proto__ is just a column. */
@@ -99,8 +103,8 @@ function record(): Record<string, unknown> {
 export interface Row {
   /** A field by its path; null when absent. */
   get(path: readonly string[]): Value;
-  /** The texts `logContent = '…'` matches against: every value of the row. */
-  fullText(): Iterable<string>;
+  /** Whether `test` holds for one of the texts `logContent = '…'` matches against: the row's values. */
+  someText(test: (text: string) => boolean): boolean;
   /** The columns `select *` keeps. */
   columns(): Array<[string, Value]>;
   /** The row with one more column (extend). */
@@ -179,14 +183,12 @@ export class EntryRow implements Row {
   }
 
   /** What was sent: the data's values, id, source, type and subject (not the oracle.* fields the service adds). */
-  *fullText(): Iterable<string> {
-    yield* leafTexts(this.data());
+  someText(test: (text: string) => boolean): boolean {
     const e = this.entry;
-    yield e.id;
-    yield e.source;
-    yield e.type;
-    if (e.subject !== undefined) yield e.subject;
-    if (this.extra) for (const v of this.extra.values()) yield* leafTexts(v);
+    if (test(e.id) || test(e.source) || test(e.type) || (e.subject !== undefined && test(e.subject))) return true;
+    if (someLeaf(this.data(), test)) return true;
+    if (this.extra) for (const v of this.extra.values()) if (someLeaf(v, test)) return true;
+    return false;
   }
 
   columns(): Array<[string, Value]> {
@@ -232,8 +234,9 @@ export class PlainRow implements Row {
     return this.cols.has(head) ? descend(this.cols.get(head), path, 1) : null;
   }
 
-  *fullText(): Iterable<string> {
-    for (const v of this.cols.values()) yield* leafTexts(v);
+  someText(test: (text: string) => boolean): boolean {
+    for (const v of this.cols.values()) if (someLeaf(v, test)) return true;
+    return false;
   }
 
   columns(): Array<[string, Value]> {
