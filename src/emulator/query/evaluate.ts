@@ -49,8 +49,7 @@ const isLogContent = (e: Expr): boolean => e.kind === 'field' && e.path.length =
 /** How `logContent = X` tests one text: X's own rule, decided once when X is a constant. */
 function textTest(wanted: Value): (text: string) => boolean {
   if (wanted instanceof Pattern) {
-    const re = wildcard(wanted.text);
-    return (text) => re.test(text);
+    return wildcard(wanted.text);
   }
   if (typeof wanted === 'string') {
     const lower = wanted.toLowerCase();

@@ -75,20 +75,41 @@ export function toJson(v: Value): unknown {
   return v === undefined ? null : v;
 }
 
-const regexCache = new Map<string, RegExp>();
+const matchers = new Map<string, (text: string) => boolean>();
 
 /**
- * A `*` wildcard pattern as a regular expression over the whole value,
- * without regard to case (the emulator's reading: the spec does not say).
+ * A `*` wildcard pattern over the whole value, without regard to case (the
+ * emulator's reading: the spec does not say). Matched segment by segment
+ * with indexOf, leftmost first (enough when * is the only wildcard), never
+ * with a backtracking regular expression: '*a*a*a*…*b' against a long value
+ * stays linear in the value for each segment.
  */
-export function wildcard(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`, 'i');
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(pattern, re);
+export function wildcard(pattern: string): (text: string) => boolean {
+  let match = matchers.get(pattern);
+  if (!match) {
+    const parts = pattern.toLowerCase().split('*');
+    const first = parts[0] ?? '';
+    const last = parts[parts.length - 1] ?? '';
+    const middle = parts.slice(1, -1).filter((p) => p !== '');
+    match =
+      parts.length === 1
+        ? (text) => text.length === first.length && text.toLowerCase() === first
+        : (text) => {
+            const t = text.toLowerCase();
+            if (t.length < first.length + last.length || !t.startsWith(first) || !t.endsWith(last)) return false;
+            let at = first.length;
+            const end = t.length - last.length;
+            for (const part of middle) {
+              const found = t.indexOf(part, at);
+              if (found === -1 || found + part.length > end) return false;
+              at = found + part.length;
+            }
+            return true;
+          };
+    if (matchers.size > 1000) matchers.clear();
+    matchers.set(pattern, match);
   }
-  return re;
+  return match;
 }
 
 function sameText(a: string, b: string): boolean {
@@ -110,7 +131,7 @@ export function equals(a: Value, b: Value): boolean {
   if (a instanceof Pattern || b instanceof Pattern) {
     const [p, other] = a instanceof Pattern ? [a, b] : [b as Pattern, a];
     const text = toText(other);
-    return text !== undefined && wildcard(p.text).test(text);
+    return text !== undefined && wildcard(p.text)(text);
   }
   if (a instanceof Timestamp || b instanceof Timestamp || a instanceof Interval || b instanceof Interval) {
     const x = a instanceof Interval ? a.ms : toMillis(a);

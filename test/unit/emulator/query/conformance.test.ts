@@ -218,6 +218,10 @@ const ROWS: Record<string, () => void> = {
     expect(where(`data.host != 'web-1*'`)).to.deep.equal(['e2', 'e3']);
     expect(where(`data.host = 'web.*'`), 'other characters are themselves').to.deep.equal([]);
     expect(where(`data.user = '*Ann*'`), 'an object matches as its JSON').to.deep.equal(['e1']);
+    // A backtracking regular expression would take hours on this; segment matching answers at once.
+    const long = [entry('long', 0, 'a'.repeat(5000))];
+    expect(idsOf(searchLog(long, `search "c" | where logContent = '${'*a'.repeat(40)}*b'`))).to.deep.equal([]);
+    expect(idsOf(searchLog(long, `search "c" | where logContent = '${'*a'.repeat(40)}*'`))).to.deep.equal(['long']);
   },
   'Numbers: signed, decimal, exponent': () => {
     expect(where(`data.latency = 45.5`)).to.deep.equal(['e4']);
