@@ -130,15 +130,15 @@ export function compile(expr: Expr, env: Env): Compiled {
       }
     }
     case 'call': {
-      const fn = SCALAR_FUNCTIONS[expr.name];
+      const fn = Object.hasOwn(SCALAR_FUNCTIONS, expr.name) ? SCALAR_FUNCTIONS[expr.name] : undefined;
       if (!fn) throw new QueryError(`unknown function ${expr.name}()`, expr.at);
       if (expr.name === 'rounddown') {
         const value = compile(expr.args[0] as Expr, env);
         const step = intervalArg(expr.args[1] as Expr) ?? 0;
-        return (row) => fn([value(row), step]);
+        return (row) => fn.call([value(row), step]);
       }
       const args = expr.args.map((a) => compile(a, env));
-      return (row) => fn(args.map((a) => a(row)));
+      return (row) => fn.call(args.map((a) => a(row)));
     }
     case 'aggregate': {
       const resolve = env.aggregate;

@@ -85,30 +85,46 @@ export function formatTime(ms: number, format: string): string {
   return out;
 }
 
-/** The scalar functions, by lower-cased name; arguments are already evaluated. */
-export const SCALAR_FUNCTIONS: Readonly<Record<string, (args: Value[]) => Value>> = {
-  contains_ci: ([a, b, cs]) => contains(a, b, cs === true),
-  contains_cs: ([a, b, cs]) => contains(a, b, cs !== false),
-  rounddown: ([v, interval]) => {
-    const ms = toMillis(v);
-    const step = typeof interval === 'number' ? interval : 0;
-    return ms === undefined || step <= 0 ? null : new Timestamp(Math.floor(ms / step) * step);
+export interface ScalarFunction {
+  /** Fewest and most arguments (most -1: any number). */
+  arity: readonly [number, number];
+  /** Arguments are already evaluated (rounddown's interval as ms). */
+  call(args: Value[]): Value;
+}
+
+/** The scalar functions, by lower-cased name. */
+export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
+  contains_ci: { arity: [2, 3], call: ([a, b, cs]) => contains(a, b, cs === true) },
+  contains_cs: { arity: [2, 3], call: ([a, b, cs]) => contains(a, b, cs !== false) },
+  rounddown: {
+    arity: [2, 2],
+    call: ([v, interval]) => {
+      const ms = toMillis(v);
+      const step = typeof interval === 'number' ? interval : 0;
+      return ms === undefined || step <= 0 ? null : new Timestamp(Math.floor(ms / step) * step);
+    },
   },
-  time_format: ([v, format]) => {
-    const ms = toMillis(v);
-    return ms === undefined ? null : formatTime(ms, String(format));
+  time_format: {
+    arity: [2, 2],
+    call: ([v, format]) => {
+      const ms = toMillis(v);
+      return ms === undefined ? null : formatTime(ms, String(format));
+    },
   },
-  concat: (args) => args.map((a) => toText(a) ?? '').join(''),
-  upper: ([v]) => toText(v)?.toUpperCase() ?? null,
-  lower: ([v]) => toText(v)?.toLowerCase() ?? null,
-  substr: ([v, start, length]) => {
-    const text = toText(v);
-    if (text === undefined) return null;
-    const from = Number(start);
-    return length === undefined ? text.slice(from) : text.slice(from, from + Number(length));
+  concat: { arity: [1, -1], call: (args) => args.map((a) => toText(a) ?? '').join('') },
+  upper: { arity: [1, 1], call: ([v]) => toText(v)?.toUpperCase() ?? null },
+  lower: { arity: [1, 1], call: ([v]) => toText(v)?.toLowerCase() ?? null },
+  substr: {
+    arity: [2, 3],
+    call: ([v, start, length]) => {
+      const text = toText(v);
+      if (text === undefined) return null;
+      const from = Number(start);
+      return length === undefined ? text.slice(from) : text.slice(from, from + Number(length));
+    },
   },
-  isnull: ([v]) => isNull(v),
-  isnotnull: ([v]) => !isNull(v),
+  isnull: { arity: [1, 1], call: ([v]) => isNull(v) },
+  isnotnull: { arity: [1, 1], call: ([v]) => !isNull(v) },
 };
 
 /**

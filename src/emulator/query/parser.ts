@@ -1,5 +1,5 @@
 import type { AggregateName, BinaryOp, Expr, Named, Operator, Query, Scope } from './ast.js';
-import { formatTime } from './functions.js';
+import { SCALAR_FUNCTIONS, formatTime } from './functions.js';
 import { INTERVAL_MS, tokenize } from './lexer.js';
 import type { Token } from './lexer.js';
 import { QueryError } from './query-error.js';
@@ -11,20 +11,6 @@ export const MAX_NESTING = 200;
 export const MAX_EXPR_DEPTH = 400;
 
 const AGGREGATES: ReadonlySet<string> = new Set<AggregateName>(['count', 'sum', 'avg', 'min', 'max', 'first', 'last']);
-
-/** Scalar functions: [fewest, most] arguments (most -1: any number). */
-const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
-  contains_ci: [2, 3],
-  contains_cs: [2, 3],
-  rounddown: [2, 2],
-  time_format: [2, 2],
-  concat: [1, -1],
-  upper: [1, 1],
-  lower: [1, 1],
-  substr: [2, 3],
-  isnull: [1, 1],
-  isnotnull: [1, 1],
-};
 
 const OPERATORS = new Set(['where', 'top', 'sort', 'dedup', 'select', 'extend', 'count', 'summarize']);
 /** Words that cannot start a field name without quotes. */
@@ -491,8 +477,8 @@ class Parser {
           this.allowAggregates = true;
         }
       }
-      const arity = FUNCTIONS[name];
-      if (!arity) throw new QueryError(`unknown function ${t.text}() (functions: ${Object.keys(FUNCTIONS).join(', ')}; aggregates in summarize: ${[...AGGREGATES].join(', ')})`, t.at);
+      const arity = Object.hasOwn(SCALAR_FUNCTIONS, name) ? SCALAR_FUNCTIONS[name]?.arity : undefined;
+      if (!arity) throw new QueryError(`unknown function ${t.text}() (functions: ${Object.keys(SCALAR_FUNCTIONS).join(', ')}; aggregates in summarize: ${[...AGGREGATES].join(', ')})`, t.at);
       const args: Expr[] = [];
       if (!this.isPunct(')')) {
         do {

@@ -303,6 +303,7 @@ const ROWS: Record<string, () => void> = {
     expect(refused(`search "c" | where data.status % 2 = 0`)).to.match(/unexpected character "%"/);
     expect(refused(`search "c" | where data.host like 'web%'`)).to.match(/found "like"/);
     expect(refused(`search "c" | where regex(data.host, 'w.*')`)).to.match(/unknown function regex/);
+    expect(refused(`search "c" | where constructor(1) or __proto__(1)`)).to.match(/unknown function constructor/);
     expect(refused(`search "c" | join "d"`)).to.match(/found "d"|found "join"/);
   },
 };
