@@ -3,6 +3,8 @@ import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
 import type { Output } from '../../core/query/format.js';
+import { formatRows } from '../../core/query/result-rows.js';
+import type { ResultRow } from '../../core/query/result-rows.js';
 import { buildSearchQuery } from '../../core/query/search-query.js';
 import { parseTimeArg } from '../../core/query/time-range.js';
 import { CallCancelled } from '../../oci/call-service.js';
@@ -63,7 +65,7 @@ export const queryCommand = defineCommand({
     where: { type: 'string', describe: 'A where clause of the logging query language, e.g. "data.level = \'error\'"' },
     run: { type: 'string', describe: 'Only the entries of one oci-log exec run (data.run = ID)' },
     stream: { type: 'string', choices: ['stdout', 'stderr'] as const, describe: 'Only exec output lines of this stream (data.stream)' },
-    query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above' },
+    query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above; rows of count, summarize or select print as a table (text) or objects (jsonl, json)' },
     limit: { type: 'number', default: 100, describe: 'The newest N entries (pages past the 1000-a-page cap)' },
     output: { type: 'string', choices: OUTPUTS, default: 'text', describe: 'text (time, subject, data), jsonl or json' },
     follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable (each poll re-reads the last 5 minutes; each entry printed once); Ctrl-C ends, exit 0' },
@@ -87,7 +89,7 @@ export const queryCommand = defineCommand({
     if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined || argv.run !== undefined || argv.stream !== undefined)) {
       throw new UsageError('--query is a whole query: use it without --grep, --where, --run and --stream');
     }
-    if (argv.query !== undefined && !/^\s*search\s/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
+    if (argv.query !== undefined && !/\bsearch\s*"/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
     const start = parseTimeArg('since', argv.since, now);
     const end = argv.until === undefined ? now : parseTimeArg('until', argv.until, now);
     if (start >= end) throw new UsageError(`--since ${argv.since} is not before --until ${argv.until ?? 'now'}`);
@@ -106,9 +108,11 @@ export const queryCommand = defineCommand({
       const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where, dataEquals });
       const spinner = await startSpinner(io, 'searching', argv.quiet);
       let entries: LogEntry[];
+      const rows: ResultRow[] = [];
       try {
         entries = await searchLogs(ctx.clients, query, start, end, {
           limit: argv.limit,
+          onRow: (row) => rows.push(row),
           onProgress: (n) => spinner.update(`searching: ${n} entries`),
           ...(stop ? { signal: stop.signal } : {}),
         });
@@ -116,7 +120,8 @@ export const queryCommand = defineCommand({
         spinner.stop();
       }
       entries.sort(compareEntries);
-      io.stdout.write(formatEntries(entries, output));
+      // A query gives log entries, or rows of count, summarize or select: those are printed as they came.
+      io.stdout.write(rows.length > 0 && entries.length === 0 ? formatRows(rows, output) : formatEntries(entries, output));
       if (stop) await follow(ctx, query, io, output === 'json' ? 'jsonl' : output, entries, argv.interval * 1000, start, stop.signal);
     } catch (err) {
       if (!(err instanceof CallCancelled)) throw err;
