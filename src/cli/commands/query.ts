@@ -3,6 +3,8 @@ import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
 import type { Output } from '../../core/query/format.js';
+import { formatRows } from '../../core/query/result-rows.js';
+import type { ResultRow } from '../../core/query/result-rows.js';
 import { buildSearchQuery } from '../../core/query/search-query.js';
 import { parseTimeArg } from '../../core/query/time-range.js';
 import { CallCancelled } from '../../oci/call-service.js';
@@ -68,12 +70,19 @@ export const queryCommand = defineCommand({
     grep: {
       type: 'string',
       description: "Entries containing TEXT anywhere (the query language's logContent = '*TEXT*')",
-      details: 'A quote in TEXT is doubled and a backslash escaped; * and ? stay wildcards.',
+      details: "A quote or a backslash in TEXT gets a backslash before it (\\' and \\\\, as the specification writes 'world\\'!'); * stays a wildcard.",
     },
     where: { type: 'string', arg: 'EXPR', description: 'A where clause of the logging query language, used as given, e.g. "data.level = \'error\'"' },
     run: { type: 'string', arg: 'ID', description: 'Only the entries of one oci-log exec run (data.run = ID)' },
     stream: { type: 'string', choices: ['stdout', 'stderr'], description: 'Only oci-log exec output lines of this stream (data.stream)' },
-    query: { type: 'string', arg: 'QUERY', description: 'A whole query, search "<compartment>/<group>/<log>" | …, instead of the above' },
+    query: {
+      type: 'string',
+      arg: 'QUERY',
+      description: 'A whole query, search "<compartment>/<group>/<log>" | …, instead of the above',
+      details:
+        'A query ending in count, summarize or select gives rows, not entries: they are printed as a table in text (a datetime column as ISO-8601), ' +
+        'one object a line in jsonl, one array in json; --follow follows entries only.',
+    },
     limit: { type: 'number', default: 100, min: 1, max: 1_000_000, description: "The newest N entries, paging past the service's 1000 a page" },
     output: {
       type: 'string',
@@ -113,7 +122,7 @@ export const queryCommand = defineCommand({
     if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined || argv.run !== undefined || argv.stream !== undefined)) {
       throw new UsageError('--query is a whole query: use it without --grep, --where, --run and --stream');
     }
-    if (argv.query !== undefined && !/^\s*search\s/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
+    if (argv.query !== undefined && !/\bsearch\s*"/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
     const start = parseTimeArg('since', argv.since, now);
     const end = argv.until === undefined ? now : parseTimeArg('until', argv.until, now);
     if (start >= end) throw new UsageError(`--since ${argv.since} is not before --until ${argv.until ?? 'now'}`);
@@ -130,9 +139,11 @@ export const queryCommand = defineCommand({
       const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where, dataEquals });
       const spinner = await startSpinner(io, 'searching', argv.quiet);
       let entries: LogEntry[];
+      const rows: ResultRow[] = [];
       try {
         entries = await searchLogs(ctx.clients, query, start, end, {
           limit: argv.limit,
+          onRow: (row) => rows.push(row),
           onProgress: (n) => spinner.update(`searching: ${n} entries`),
           ...(stop ? { signal: stop.signal } : {}),
         });
@@ -140,7 +151,8 @@ export const queryCommand = defineCommand({
         spinner.stop();
       }
       entries.sort(compareEntries);
-      io.stdout.write(formatEntries(entries, output));
+      // A query gives log entries, or rows of count, summarize or select: those are printed as they came.
+      io.stdout.write(rows.length > 0 && entries.length === 0 ? formatRows(rows, output) : formatEntries(entries, output));
       if (stop) await follow(ctx, query, io, output === 'json' ? 'jsonl' : output, entries, argv.interval, start, stop.signal);
     } catch (err) {
       if (!(err instanceof CallCancelled)) throw err;
