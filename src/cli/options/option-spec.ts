@@ -25,7 +25,8 @@ interface BaseOptionSpec {
   /**
    * The environment variable the command reads when the flag is not given
    * (flag, then variable, then default). The command reads it (through this
-   * field, so the name is written once); the docs name it.
+   * field, so the name is written once); the docs name it. Such an option
+   * has no `default` (it would hide the variable): say it in `defaultText`.
    */
   env?: string;
   group?: OptionGroup;
