@@ -1,10 +1,16 @@
 import { expect } from 'chai';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { runMain } from '../helpers/main.js';
+import { runMain as runInProcess } from '../helpers/run-main.js';
 import { spec } from '../helpers/query.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawResponse } from '../helpers/raw-signer.js';
+
+/** oci-log in-process, its stdout as text. */
+async function runMain(args: readonly string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await runInProcess(args, { env });
+  return { code: r.code, stdout: r.stdout.toString(), stderr: r.stderr };
+}
 
 const DAY_START = '2019-01-03T00:00:00Z';
 const DAY_END = '2019-01-04T00:00:00Z';

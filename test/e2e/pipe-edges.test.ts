@@ -77,7 +77,7 @@ describe('oci-log send: edge cases against the emulator', function () {
     const log = await newLog();
     const file = join(tempDir(), 'term.jsonl');
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--timeout', '20'], { env: emu.env });
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env: emu.env });
     const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
     cli.child.stdin.write(lines.join('\n') + '\n');
     // --tee shows what oci-log has read: signal once it has read everything.

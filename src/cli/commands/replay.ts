@@ -15,12 +15,18 @@ export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
   options: {
-    'log-ocid': { ...logOcidOption['log-ocid'], describe: 'Send to this log instead of the one each entry was meant for' },
+    'log-ocid': {
+      type: 'string',
+      alias: logOcidOption['log-ocid'].alias,
+      group: 'target',
+      arg: 'OCID',
+      description: 'Send to this log instead of the one each entry was meant for',
+    },
     ...deliveryOptions,
     ...connectionOptions,
   },
   examples: [
-    ['$0 replay ~/.local/state/oci-log/dead-letter/*.jsonl', 'deliver what an earlier run could not; delivered files are removed'],
+    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines)' }),
   handler: async (argv) => {

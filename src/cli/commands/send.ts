@@ -11,7 +11,6 @@ import {
   logOcidOption,
   readDeliverySettings,
   readLogOcid,
-  readShutdownTimeout,
 } from '../options/pipe-options.js';
 import { warn } from '../io.js';
 import { createShipper, openDeadLetter, openSender, reportResult, startProgress } from '../shipping.js';
@@ -23,10 +22,22 @@ export const sendCommand = defineCommand({
     ...logOcidOption,
     ...entryOptions,
     ...deliveryOptions,
-    'request-timeout': { ...deliveryOptions['request-timeout'], alias: 'timeout' },
-    'shutdown-timeout': { type: 'number', default: 10, group: 'Batching and delivery:', describe: 'After SIGINT/SIGTERM, seconds to finish sending what was read' },
-    tee: { type: 'boolean', default: false, describe: 'Copy stdin to stdout unchanged as well' },
-    'dry-run': { type: 'boolean', default: false, describe: 'Print the PutLogs request bodies (JSON) on stdout instead of sending; needs no credentials' },
+    'shutdown-timeout': {
+      type: 'duration',
+      unit: 's',
+      group: 'delivery',
+      default: '10s',
+      min: '0s',
+      max: '1h',
+      description: 'After the first SIGINT or SIGTERM, time allowed to send what was read',
+    },
+    tee: {
+      type: 'boolean',
+      default: false,
+      description: 'Copy stdin to stdout unchanged as well',
+      details: 'A closed standard output (EPIPE) stops the copy, never the sending.',
+    },
+    'dry-run': { type: 'boolean', default: false, description: 'Print the PutLogs request bodies (JSON, one a line) on stdout instead of sending; needs no credentials' },
     ...connectionOptions,
   },
   examples: [
@@ -42,7 +53,7 @@ export const sendCommand = defineCommand({
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const delivery = readDeliverySettings(argv);
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
+    const shutdownMs = argv['shutdown-timeout'];
     const options = { io, connection: argv, delivery, quiet: argv.quiet, dryRun: argv['dry-run'] };
     // Credentials first: a broken setup fails before a single line is read.
     const sender = await openSender(options);
