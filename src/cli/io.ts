@@ -1,18 +1,15 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../core/clock.js';
+import type { SignalSource } from '../core/signal-source.js';
 
 /** A writable that may be a terminal (process.stderr, or a test double). */
 export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
 
-/** Signal source: process in production, an EventEmitter in tests. */
-export interface SignalSource {
-  on(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-  off(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-}
-
 /**
  * Everything a command may touch of the outside world. main() builds it from
- * `process`; nothing below src/cli reads `process` directly.
+ * `process`; nothing else in src/cli reads `process`, so a test can run any
+ * command in-process with its own io.
  */
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
@@ -20,12 +17,12 @@ export interface CliIo {
   stderr: OutputStream;
   env: Record<string, string | undefined>;
   signals: SignalSource;
+  clock: Clock;
+  /** This process's id, for names of files that must not clash with another run's. */
+  pid: number;
   /** Exit status a handler sets when it finishes without throwing (0 by default). */
   exitCode: number;
 }
-
-/** The argv every handler receives: yargs' parsed flags plus the io context. */
-export type HandlerArgs<T> = T & { io: CliIo };
 
 /** A handler's diagnostics: one prefixed line on stderr. */
 export function warn(io: CliIo, message: string): void {

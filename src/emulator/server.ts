@@ -6,11 +6,11 @@ import { FaultError, FaultQueue, makeFault, serviceCodeFor } from './faults.js';
 import type { Operation } from './faults.js';
 import { newOcid, newRequestId } from './ocid.js';
 import { MAX_BODY_BYTES, validatePutLogs } from './put-logs-validation.js';
-import { QuerySyntaxError, matches, parseQuery } from './search-query.js';
-import type { Scope, Searchable } from './search-query.js';
+import { LogSearch, SearchInputError } from './query/search.js';
+import type { Scope, SearchLog } from './query/search.js';
 import { verifyRequest } from './signature-verifier.js';
 import { normalizeKeyId } from './identity.js';
-import type { LogGroupRecord, LogRecord, Store, StoredEntry, WorkRequestRecord } from './store.js';
+import type { LogGroupRecord, LogRecord, Store, WorkRequestRecord } from './store.js';
 
 export interface ServerOptions {
   store: Store;
@@ -125,7 +125,11 @@ function sorted<T extends { timeCreated: string; displayName: string }>(items: T
 
 /** The Logging APIs' handlers over a Store. */
 class Handlers {
-  constructor(private readonly o: ServerOptions) {}
+  private readonly searcher: LogSearch;
+
+  constructor(private readonly o: ServerOptions) {
+    this.searcher = new LogSearch(o.now);
+  }
 
   private get store(): Store {
     return this.o.store;
@@ -274,16 +278,15 @@ class Handlers {
     return { status: 200, body: [] };
   }
 
-  private logsInScope(scope: Scope): LogRecord[] {
+  private logsInScope(scope: Scope): SearchLog[] {
     const compartment = this.checkCompartment(scope.compartment, 'searchQuery scope compartment');
     const groups = [...this.store.logGroups.values()].filter((g) => compartment === this.store.tenancy || g.compartmentId === compartment);
     const chosen = scope.group === undefined ? groups : groups.filter((g) => g.id === scope.group || g.displayName === scope.group);
     if (scope.group !== undefined && chosen.length === 0) throw new HttpError(404, 'NotAuthorizedOrNotFound', `searchQuery: log group ${scope.group} not found in ${compartment}`);
     const logs = chosen.flatMap((g) => this.store.logsOf(g.id));
-    if (scope.log === undefined) return logs;
-    const found = logs.filter((l) => l.id === scope.log || l.displayName === scope.log);
-    if (found.length === 0) throw new HttpError(404, 'NotAuthorizedOrNotFound', `searchQuery: log ${scope.log} not found in ${scope.group ?? compartment}`);
-    return found;
+    const found = scope.log === undefined ? logs : logs.filter((l) => l.id === scope.log || l.displayName === scope.log);
+    if (found.length === 0 && scope.log !== undefined) throw new HttpError(404, 'NotAuthorizedOrNotFound', `searchQuery: log ${scope.log} not found in ${scope.group ?? compartment}`);
+    return found.map((l) => ({ id: l.id, compartmentId: l.compartmentId, logGroupId: l.logGroupId, tenancyId: this.store.tenancy, entries: this.store.entriesOf(l.id) }));
   }
 
   search(url: URL, body: Buffer): Reply {
@@ -295,57 +298,22 @@ class Handlers {
     if (end < start) throw new HttpError(400, 'InvalidParameter', 'timeEnd must not be before timeStart');
     if (end - start > MAX_RANGE_MS) throw new HttpError(400, 'InvalidParameter', 'the time range of a search must be 14 days or less (timeEnd - timeStart)');
     if (typeof b['searchQuery'] !== 'string') throw new HttpError(400, 'InvalidParameter', 'searchQuery: required');
-    let query;
     try {
-      query = parseQuery(b['searchQuery']);
+      const { body, nextPage } = this.searcher.search({
+        searchQuery: b['searchQuery'],
+        timeStart: start,
+        timeEnd: end,
+        visibleBefore: this.now() - this.o.ingestDelayMs,
+        limit: url.searchParams.get('limit'),
+        page: url.searchParams.get('page'),
+        isReturnFieldInfo: b['isReturnFieldInfo'] === true,
+        logsInScope: (scope) => this.logsInScope(scope),
+      });
+      return { status: 200, body, headers: nextPage === undefined ? {} : { 'opc-next-page': nextPage } };
     } catch (err) {
-      if (err instanceof QuerySyntaxError) throw new HttpError(400, 'InvalidParameter', `searchQuery: ${err.message}`);
+      if (err instanceof SearchInputError) throw new HttpError(400, 'InvalidParameter', err.message);
       throw err;
     }
-    const { limit, offset } = paging(url, 1000, 100);
-    const logs = new Map<string, LogRecord>();
-    for (const scope of query.scopes) for (const l of this.logsInScope(scope)) logs.set(l.id, l);
-    const visibleBefore = this.now() - this.o.ingestDelayMs;
-    const hits: Array<{ entry: StoredEntry; log: LogRecord }> = [];
-    for (const log of logs.values()) {
-      for (const entry of this.store.entriesOf(log.id)) {
-        if (entry.time < start || entry.time >= end || entry.ingested > visibleBefore) continue;
-        if (query.where === undefined || matches(query.where, searchable(entry))) hits.push({ entry, log });
-      }
-    }
-    const dir = query.sort === 'desc' ? -1 : 1;
-    hits.sort((a, b) => dir * (a.entry.time - b.entry.time || (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0)));
-    const capped = query.limit === undefined ? hits : hits.slice(0, query.limit);
-    const page = capped.slice(offset, offset + limit);
-    const results = page.map(({ entry, log }) => ({
-      data: {
-        datetime: entry.time,
-        logContent: {
-          data: searchData(entry.data),
-          id: entry.id,
-          time: new Date(entry.time).toISOString(),
-          source: entry.source,
-          type: entry.type,
-          ...(entry.subject === undefined ? {} : { subject: entry.subject }),
-          specversion: '1.0',
-          oracle: {
-            compartmentid: log.compartmentId,
-            loggroupid: log.logGroupId,
-            logid: log.id,
-            tenantid: this.store.tenancy,
-            ingestedtime: new Date(entry.ingested).toISOString(),
-          },
-        },
-      },
-    }));
-    const fields = b['isReturnFieldInfo'] === true ? fieldInfo(results.map((r) => r.data.logContent)) : undefined;
-    const headers: Record<string, string> = {};
-    if (offset + limit < capped.length) headers['opc-next-page'] = String(offset + limit);
-    return {
-      status: 200,
-      body: { results, ...(fields ? { fields } : {}), summary: { resultCount: results.length, fieldCount: fields?.length ?? 0 } },
-      headers,
-    };
   }
 }
 
@@ -354,40 +322,6 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 /** An RFC 3339 time in ms, or NaN. */
 function rfc3339(value: unknown): number {
   return typeof value === 'string' && RFC3339.test(value) ? Date.parse(value) : NaN;
-}
-
-function searchable(entry: StoredEntry): Searchable {
-  return { id: entry.id, source: entry.source, type: entry.type, subject: entry.subject, time: entry.time, rawData: entry.data, data: searchData(entry.data) };
-}
-
-type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'ARRAY';
-
-/** isReturnFieldInfo: the fields the page's entries have, as dotted names with their types. */
-function fieldInfo(contents: Array<Record<string, unknown>>): Array<{ fieldName: string; fieldType: FieldType }> {
-  const found = new Map<string, FieldType>();
-  const walk = (prefix: string, value: unknown): void => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(prefix === '' ? k : `${prefix}.${k}`, v);
-      return;
-    }
-    if (prefix === '' || found.has(prefix)) return;
-    found.set(prefix, Array.isArray(value) ? 'ARRAY' : typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING');
-  };
-  for (const c of contents) walk('', c);
-  return [...found].map(([fieldName, fieldType]) => ({ fieldName, fieldType }));
-}
-
-/** Search gives back JSON-object data as the object and anything else as {"message": text}. */
-function searchData(data: string): unknown {
-  if (data.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(data);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
-    } catch {
-      // plain text that happens to start with a brace
-    }
-  }
-  return { message: data };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

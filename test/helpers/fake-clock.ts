@@ -1,3 +1,4 @@
+import { sleepOn } from '../../src/core/clock.js';
 import type { Clock, ClockTimer } from '../../src/core/clock.js';
 
 interface Pending {
@@ -37,6 +38,10 @@ export class FakeClock implements Clock {
 
   clearTimeout(timer: ClockTimer | undefined): void {
     this.pending = this.pending.filter((p) => p !== (timer as unknown));
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, ms, signal);
   }
 
   /** Timers not yet run. */

@@ -22,19 +22,67 @@ export const emulatorCommand = defineCommand({
   command: 'emulator',
   describe: 'Run a local emulator of the OCI Logging APIs (ingestion, management, search)',
   options: {
-    host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
-    port: { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' },
-    'state-dir': { type: 'string', describe: 'Where the throwaway identity is kept (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator)' },
-    'new-identity': { type: 'boolean', default: false, describe: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },
-    'config-file': { type: 'string', describe: 'Trust this OCI config file\'s profile [env OCI_CLI_CONFIG_FILE] (default ~/.oci/config if it exists)' },
-    profile: { type: 'string', describe: 'Profile to trust [env OCI_CLI_PROFILE] (default DEFAULT)' },
-    'data-dir': { type: 'string', describe: 'Keep log groups, logs and entries here across restarts (default: memory only)' },
-    'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
-    verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
-    'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
-    fault: { type: 'string', array: true, default: [] as string[], describe: 'Inject a fault, OP:STATUS|reset|stall[:COUNT], e.g. putLogs:429:3 (repeatable)' },
-    'max-entries': { type: 'number', default: 1_000_000, describe: 'Entries kept per log; the oldest are dropped beyond it' },
-    'discard-entries': { type: 'boolean', default: false, describe: 'Validate and count entries but keep none (for benchmarks)' },
+    host: { type: 'string', arg: 'ADDRESS', default: '127.0.0.1', description: 'Address to listen on' },
+    port: { type: 'number', default: 0, min: 0, max: 65_535, description: 'Port to listen on; 0 picks a free one' },
+    'state-dir': {
+      type: 'string',
+      arg: 'DIR',
+      defaultText: '~/.local/state/oci-log/emulator (or $XDG_STATE_HOME/oci-log/emulator)',
+      description: 'Where the throwaway identity is kept',
+    },
+    'new-identity': { type: 'boolean', default: false, description: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },
+    'config-file': {
+      type: 'string',
+      arg: 'FILE',
+      env: 'OCI_CLI_CONFIG_FILE',
+      defaultText: '~/.oci/config if it exists',
+      description: "Trust this OCI config file's profile",
+      details:
+        "A profile named by --config-file or --profile must be a usable API-key profile (user, tenancy, key_file and the key's own fingerprint), " +
+        'else the emulator refuses to start; one found through the variables or by default that is not usable is skipped, with a note on ' +
+        'standard error, for the throwaway identity.',
+    },
+    profile: { type: 'string', arg: 'NAME', env: 'OCI_CLI_PROFILE', defaultText: 'DEFAULT', description: 'Profile to trust' },
+    'data-dir': {
+      type: 'string',
+      arg: 'DIR',
+      defaultText: 'memory only',
+      description: 'Keep log groups, logs and entries here across restarts',
+      details: 'state.json, written atomically on each change, and one append-only entries/LOG_OCID.jsonl per log.',
+    },
+    'exports-file': {
+      type: 'string',
+      arg: 'FILE',
+      description: 'Also write the export lines to this file (atomically) once listening',
+      details: '(Not --env-file: Node.js 20 takes that flag for itself wherever it appears.)',
+    },
+    verbose: { type: 'boolean', default: false, description: 'Log each request (method, path, status, time, opc-request-id) on stderr' },
+    'ingest-delay': {
+      type: 'duration',
+      unit: 'ms',
+      default: '0ms',
+      min: '0ms',
+      description: 'Entries become searchable this long after ingestion, as the asynchronous service does',
+    },
+    fault: {
+      type: 'string',
+      array: true,
+      arg: 'OP:STATUS|reset|stall[:COUNT]',
+      default: [],
+      description: 'Inject a fault OP:STATUS|reset|stall[:COUNT], e.g. putLogs:429:3 (repeatable)',
+      details:
+        'Makes the next COUNT (default 1) requests of operation OP answer STATUS (429 and 503 with retry-after: 1), drop the connection, or never ' +
+        'answer (until the client gives up or the emulator stops). A fault fires after the signature check, before processing, so a faulted ' +
+        'PutLogs stores nothing.',
+    },
+    'max-entries': {
+      type: 'number',
+      default: 1_000_000,
+      min: 1,
+      description: 'Entries kept in memory per log; the oldest are dropped beyond it, exactly',
+      details: 'Also applied when a data directory is loaded; the files there keep growing.',
+    },
+    'discard-entries': { type: 'boolean', default: false, description: 'Validate and count entries but keep none (for benchmarks)' },
   },
   examples: [
     ['$0 emulator', 'start on a free port; paste the printed export lines into your shell'],

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { UsageError } from '../../errors.js';
-import { parseDuration } from '../../core/duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { childExitStatus, runChild } from '../../core/exec/run-child.js';
 import type { StreamName } from '../../core/exec/run-child.js';
 import { ENVELOPE_SUBJECT, endEntryData, outputLineData, spawnErrorMessage, startEntryData } from '../../core/exec/run-envelope.js';
@@ -12,8 +12,8 @@ import { createTee } from '../../core/pipe/tee.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, readLogOcid, readShutdownTimeout, shutdownOption } from '../options/pipe-options.js';
-import { inFlightOption, readMaxInFlight, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
+import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
@@ -30,16 +30,35 @@ export const execCommand = defineCommand({
     type: { ...entryOptions.type, default: 'oci-log.exec' },
     ...deliveryOptions,
     ...shutdownOption,
-    ...spoolOptions,
     ...inFlightOption,
-    timeout: { type: 'string', describe: 'End the command after this long (e.g. 90s, 10m, 2h): TERM, then KILL after --kill-after' },
-    'kill-after': { type: 'string', default: '10s', describe: 'After TERM (timeout or a forwarded signal), KILL the command if still running this long later' },
-    tee: { type: 'boolean', default: false, describe: "Copy the command's stdout and stderr to oci-log's own, unchanged" },
+    ...spoolOptions,
+    timeout: {
+      type: 'duration',
+      unit: 's',
+      min: '1ms',
+      defaultText: 'none',
+      description: 'End the command after this long: TERM to its process group, then KILL after --kill-after',
+      details: 'The end entry says timedOut.',
+    },
+    'kill-after': {
+      type: 'duration',
+      unit: 's',
+      default: '10s',
+      min: '0s',
+      description: 'After TERM (the timeout or a forwarded signal), KILL the command\'s whole process group if anything of it still runs this long later',
+      details: 'Processes the command left behind that still hold its output after it exited get the same time; the end entry says outputCutOff when they were killed.',
+    },
+    tee: {
+      type: 'boolean',
+      default: false,
+      description: "Copy the command's stdout and stderr to oci-log's own, unchanged",
+      details: "So cron's mail still works.",
+    },
     'on-send-failure': {
       type: 'string',
-      choices: ['fail', 'warn'] as const,
+      choices: ['fail', 'warn'],
       default: 'fail',
-      describe: "When lines could not be delivered: exit 3 (fail) or pass on the command's status with a warning (warn)",
+      description: "When lines could not be delivered: exit 3 (fail) or pass on the command's status with a warning (warn)",
     },
     ...connectionOptions,
   },
@@ -47,27 +66,24 @@ export const execCommand = defineCommand({
     ['$0 exec --log-ocid "$LOG" -- /usr/local/bin/backup --full', 'run a job, ship both streams, exit with its status'],
     ['$0 exec --log-ocid "$LOG" --timeout 2h --tee -- ./nightly.sh', 'end it after 2 hours; cron still mails the output'],
   ],
-  configure: (y) =>
-    y.usage('$0 exec [options] -- COMMAND [ARGS...]').epilogue(
-      'Each output line is an entry {"run","stream","line"} with subject stdout or stderr; a start entry ' +
-        '{"run","event":"start",…} and an end entry {"run","event":"end","exitStatus",…} (subject "run") frame the run. ' +
-        'Exit status: the command\'s own (128+N for signal N; 127 not found; 126 not executable), or 3 when lines were dead-lettered (--on-send-failure fail).',
-    ),
+  usage: '$0 exec [options] -- COMMAND [ARGS...]',
+  epilogue:
+    'Each output line is an entry {"run","stream","line"} with subject stdout or stderr; a start entry ' +
+    '{"run","event":"start",…} and an end entry {"run","event":"end","exitStatus",…} (subject "run") frame the run. ' +
+    'Exit status: the command\'s own (128+N for signal N; 127 not found; 126 not executable), or 3 when lines were dead-lettered (--on-send-failure fail).',
   handler: async (argv) => {
     const { io } = argv;
     const words = (argv['--'] ?? argv._.slice(1)).map(String);
     if (argv._.length > 1 && argv['--'] !== undefined) throw new UsageError(`unexpected argument ${String(argv._[1])}: put the command after --`);
     const [command, ...args] = words;
     if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
-    const timeoutMs = argv.timeout === undefined ? undefined : parseDuration(argv.timeout);
-    if (argv.timeout !== undefined && (timeoutMs === undefined || timeoutMs <= 0)) throw new UsageError(`--timeout ${argv.timeout}: expected a duration such as 90s, 10m or 2h`);
-    const killGraceMs = parseDuration(argv['kill-after']);
-    if (killGraceMs === undefined) throw new UsageError(`--kill-after ${argv['kill-after']}: expected a duration such as 10s`);
+    const timeoutMs = argv.timeout;
+    const killGraceMs = argv['kill-after'];
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const delivery = readDeliverySettings(argv);
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
+    const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = readSpoolSettings(argv, io.env);
-    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: readMaxInFlight(argv['max-in-flight']), quiet: argv.quiet, dryRun: false };
+    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
     const sender = await openSender(options);
     const spool = openSpool(io, spoolSettings);
     const deadLetter = openDeadLetter(io, delivery.deadLetter);
@@ -122,8 +138,8 @@ export const execCommand = defineCommand({
         warn(io, `${command}: ${outcome.spawnError ? spawnErrorMessage(outcome.spawnError) : 'could not be started'}`);
         void envelope(startEntryData(run, undefined, outcome.startedAt, outcome.spawnError ? spawnErrorMessage(outcome.spawnError) : undefined));
       }
-      if (outcome.timedOut) warn(io, `${command}: ended after --timeout ${argv.timeout ?? ''} by ${outcome.signal ?? 'TERM'}`);
-      if (outcome.outputCutOff) warn(io, `${command}: processes it left behind still held its output ${argv['kill-after']} after it exited; they were killed and their output cut off`);
+      if (outcome.timedOut) warn(io, `${command}: ended after --timeout ${formatDuration(timeoutMs ?? 0)} by ${outcome.signal ?? 'TERM'}`);
+      if (outcome.outputCutOff) warn(io, `${command}: processes it left behind still held its output ${formatDuration(killGraceMs)} after it exited; they were killed and their output cut off`);
       // Everything the command printed is delivered (or dead-lettered, or left in the spool) before the end entry says whether it all arrived.
       shutdown.attach(shipper);
       const spooled = spool !== undefined;

@@ -8,8 +8,8 @@ import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import type { CliIo } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, readShutdownTimeout, shutdownOption } from '../options/pipe-options.js';
-import { defaultSpoolDir, inFlightOption, readMaxInFlight } from '../options/spool-options.js';
+import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { defaultSpoolDir, inFlightOption, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
@@ -25,12 +25,19 @@ export const flushCommand = defineCommand({
   command: 'flush',
   describe: 'Deliver what earlier oci-log runs left in the spool (all logs, or one), or --list it',
   options: {
-    'spool-dir': {
+    'spool-dir': spoolOptions['spool-dir'],
+    'log-ocid': {
       type: 'string',
-      describe: 'Spool folder [env OCI_LOG_SPOOL_DIR] (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/spool)',
+      alias: logOcidOption['log-ocid'].alias,
+      group: 'target',
+      arg: 'OCID',
+      description: 'Deliver (or list) only what waits for this log',
     },
-    'log-ocid': { ...logOcidOption['log-ocid'], describe: 'Deliver only what waits for this log' },
-    list: { type: 'boolean', default: false, describe: 'Show per log what waits (entries, bytes, oldest time, held by a running process) on stdout; send nothing' },
+    list: {
+      type: 'boolean',
+      default: false,
+      description: 'Show per log what waits: entries, bytes, the oldest time, and the pid of a running oci-log that holds some; send nothing',
+    },
     ...deliveryOptions,
     ...shutdownOption,
     ...inFlightOption,
@@ -42,7 +49,7 @@ export const flushCommand = defineCommand({
   ],
   handler: async (argv) => {
     const { io } = argv;
-    const dir = resolve(argv['spool-dir'] || io.env['OCI_LOG_SPOOL_DIR'] || defaultSpoolDir(io.env));
+    const dir = resolve(argv['spool-dir'] || io.env[spoolOptions['spool-dir'].env] || defaultSpoolDir(io.env));
     const logId = readLogOcid(argv['log-ocid'], {}, false);
     if (!existsSync(dir)) {
       if (!argv.list) warn(io, `the spool ${dir} is empty`);
@@ -55,9 +62,9 @@ export const flushCommand = defineCommand({
       return;
     }
     const delivery = readDeliverySettings(argv);
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
+    const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = { dir, explicit: true, maxBytes: Number.MAX_SAFE_INTEGER, whenFull: 'block' as const, sync: false };
-    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: readMaxInFlight(argv['max-in-flight']), quiet: argv.quiet, dryRun: false };
+    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
     const sender = await openSender(options);
     const spool = openSpool(io, spoolSettings);
     if (!spool) return;

@@ -7,8 +7,8 @@ import type { Shipper, ShipStats } from '../../core/pipe/shipper.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, readShutdownTimeout, shutdownOption } from '../options/pipe-options.js';
-import { inFlightOption, readMaxInFlight } from '../options/spool-options.js';
+import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { inFlightOption } from '../options/spool-options.js';
 import { createShipper, openSender, startProgress } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
 import { wireId } from '../../core/pipe/wire-format.js';
@@ -43,14 +43,20 @@ export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
   options: {
-    'log-ocid': { ...logOcidOption['log-ocid'], describe: 'Send to this log instead of the one each entry was meant for' },
+    'log-ocid': {
+      type: 'string',
+      alias: logOcidOption['log-ocid'].alias,
+      group: 'target',
+      arg: 'OCID',
+      description: 'Send to this log instead of the one each entry was meant for',
+    },
     ...deliveryOptions,
     ...shutdownOption,
     ...inFlightOption,
     ...connectionOptions,
   },
   examples: [
-    ['$0 replay ~/.local/state/oci-log/dead-letter/*.jsonl', 'deliver what an earlier run could not; delivered files are removed'],
+    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines)' }),
   handler: async (argv) => {
@@ -65,9 +71,9 @@ export const replayCommand = defineCommand({
     }
     const override = readLogOcid(argv['log-ocid'], {}, false);
     const delivery = { ...readDeliverySettings(argv), deadLetter: undefined };
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
+    const shutdownMs = argv['shutdown-timeout'];
     // The file being replayed is the durable copy: no spool; what is not delivered is written back to it.
-    const options = { io, connection: argv, delivery, spool: undefined, maxInFlight: readMaxInFlight(argv['max-in-flight']), quiet: argv.quiet, dryRun: false };
+    const options = { io, connection: argv, delivery, spool: undefined, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
     const sender = await openSender(options);
     let stopping = false;
     let unblock: () => void = () => undefined;
@@ -85,7 +91,7 @@ export const replayCommand = defineCommand({
           continue;
         }
         // Whatever is not delivered is written here, then replaces the file: an interrupted replay leaves no temporary file.
-        const rest = new DeadLetterFile(`${file}.replay-${process.pid}.tmp`);
+        const rest = new DeadLetterFile(`${file}.replay-${io.pid}.tmp`);
         const shippers = new Map<string, Shipper>();
         let kept = 0;
         const progress = await startProgress(io, argv.quiet, () => sumStats(shippers.values()));

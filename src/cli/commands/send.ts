@@ -10,10 +10,9 @@ import {
   logOcidOption,
   readDeliverySettings,
   readLogOcid,
-  readShutdownTimeout,
   shutdownOption,
 } from '../options/pipe-options.js';
-import { inFlightOption, readMaxInFlight, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
+import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { bulkStdin, warn } from '../io.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
@@ -26,12 +25,20 @@ export const sendCommand = defineCommand({
     ...logOcidOption,
     ...entryOptions,
     ...deliveryOptions,
-    'request-timeout': { ...deliveryOptions['request-timeout'], alias: 'timeout' },
     ...shutdownOption,
-    ...spoolOptions,
     ...inFlightOption,
-    tee: { type: 'boolean', default: false, describe: 'Copy stdin to stdout unchanged as well' },
-    'dry-run': { type: 'boolean', default: false, describe: 'Print the PutLogs request bodies (JSON) on stdout instead of sending; needs no credentials, uses no spool' },
+    ...spoolOptions,
+    tee: {
+      type: 'boolean',
+      default: false,
+      description: 'Copy stdin to stdout unchanged as well',
+      details: 'A closed standard output (EPIPE) stops the copy, never the sending.',
+    },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      description: 'Print the PutLogs request bodies (JSON, one a line) on stdout instead of sending; needs no credentials, uses no spool',
+    },
     ...connectionOptions,
   },
   examples: [
@@ -47,9 +54,9 @@ export const sendCommand = defineCommand({
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const delivery = readDeliverySettings(argv);
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
+    const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = argv['dry-run'] ? undefined : readSpoolSettings(argv, io.env);
-    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: readMaxInFlight(argv['max-in-flight']), quiet: argv.quiet, dryRun: argv['dry-run'] };
+    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: argv['dry-run'] };
     // Credentials, the spool and the dead-letter file first: a broken setup fails before a single line is read.
     const sender = await openSender(options);
     const spool = openSpool(io, spoolSettings);

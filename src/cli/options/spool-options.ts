@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
 import type { WhenFull } from '../../core/pipe/shipper.js';
-
-const GROUP = 'Spool (what waits on disk until delivered):';
-
-export const SPOOL_LIMITS = {
-  maxBytes: { min: 1024 * 1024, dflt: 1024 ** 3 },
-  maxInFlight: { min: 1, max: 64, dflt: 16 },
-} as const;
+import type { OptionTable, OptionValues } from './option-spec.js';
 
 export const WHEN_FULL = ['block', 'drop-oldest', 'drop-newest'] as const;
 
@@ -17,60 +10,61 @@ export const WHEN_FULL = ['block', 'drop-oldest', 'drop-newest'] as const;
 export const spoolOptions = {
   spool: {
     type: 'boolean',
-    group: GROUP,
+    group: 'spool',
     default: true,
-    describe: 'Write each line to the spool before it counts as read (--no-spool: memory only, bounded retries, then the dead-letter file)',
+    description: 'Write each line to the spool on disk before it counts as read; --no-spool keeps lines in memory only',
+    details:
+      'With --no-spool a crash loses what is in memory, transient failures are retried --max-retries times, and then the lines go to the dead-letter file.',
   },
   'spool-dir': {
     type: 'string',
-    group: GROUP,
-    describe: 'Spool folder, may be shared by several oci-log processes [env OCI_LOG_SPOOL_DIR] (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/spool)',
+    group: 'spool',
+    arg: 'DIR',
+    env: 'OCI_LOG_SPOOL_DIR',
+    defaultText: '~/.local/state/oci-log/spool (or $XDG_STATE_HOME/oci-log/spool)',
+    description: 'Spool folder, which several oci-log processes may share',
+    details:
+      'Each process writes its own segments (files of mode 0600 in a folder of mode 0700) and sends, alongside its input, what processes that are gone left there for its log. A named folder that cannot be used stops oci-log with status 2 before a line is read; an unusable default folder is warned about, and oci-log goes on with memory only.',
   },
   'spool-max-bytes': {
     type: 'string',
-    group: GROUP,
+    group: 'spool',
+    arg: 'SIZE',
     default: '1G',
-    describe: "Bytes this process's spool segments may hold (K, M, G suffixes: 1024-based; at least 1M)",
+    description: "Disk space this process's spool may take (K, M, G: 1024-based; at least 1M)",
+    details: 'Hours of a busy service at a distant region, and still a small part of a disk; --when-full says what happens at the limit.',
   },
   'when-full': {
     type: 'string',
-    group: GROUP,
+    group: 'spool',
     choices: WHEN_FULL,
     default: 'block',
-    describe: 'When the spool is full: stop reading stdin (block), or drop the oldest or the newest lines, counted (exit 3)',
+    description: 'When the spool is full: stop reading stdin (block), or drop the oldest or the newest lines',
+    details: 'Drops are counted, said once per episode, and make the exit status 3.',
   },
   'spool-sync': {
     type: 'boolean',
-    group: GROUP,
+    group: 'spool',
     default: false,
-    describe: 'fsync each batch to disk before sending it (survives a power loss, at a cost per batch)',
+    description: 'fsync each batch before it is sent, so a power loss loses no line either',
+    details: 'Without it a crash of oci-log (kill -9, out of memory) loses nothing, but a power loss or a kernel crash can lose what the system had not yet written (about a second of input).',
   },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionTable;
 
 /** Requests at once: send, exec, replay and flush. */
 export const inFlightOption = {
   'max-in-flight': {
     type: 'number',
-    group: 'Batching and delivery:',
-    default: SPOOL_LIMITS.maxInFlight.dflt,
-    describe: `PutLogs requests under way at once while the service answers (${SPOOL_LIMITS.maxInFlight.min}-${SPOOL_LIMITS.maxInFlight.max}); one while it does not`,
+    group: 'delivery',
+    default: 16,
+    min: 1,
+    max: 64,
+    description: 'PutLogs requests under way at once while the service answers; one while it does not',
+    details: 'Entries keep their order by id and time whatever order the requests arrive in.',
   },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionTable;
 
-export function readMaxInFlight(value: number): number {
-  if (!Number.isInteger(value) || value < SPOOL_LIMITS.maxInFlight.min || value > SPOOL_LIMITS.maxInFlight.max) {
-    throw new UsageError(`--max-in-flight ${String(value)}: must be a whole number from ${SPOOL_LIMITS.maxInFlight.min} to ${SPOOL_LIMITS.maxInFlight.max}`);
-  }
-  return value;
-}
-
-export interface SpoolArgs {
-  spool: boolean;
-  'spool-dir'?: string | undefined;
-  'spool-max-bytes': string;
-  'when-full': string;
-  'spool-sync': boolean;
-}
+export type SpoolArgs = OptionValues<typeof spoolOptions>;
 
 export interface SpoolSettings {
   /** undefined: --no-spool. */
@@ -99,15 +93,15 @@ export function parseSize(text: string): number | undefined {
 
 export function readSpoolSettings(argv: SpoolArgs, env: Record<string, string | undefined>): SpoolSettings {
   const maxBytes = parseSize(argv['spool-max-bytes']);
-  if (maxBytes === undefined || maxBytes < SPOOL_LIMITS.maxBytes.min) {
+  if (maxBytes === undefined || maxBytes < 1024 * 1024) {
     throw new UsageError(`--spool-max-bytes ${argv['spool-max-bytes']}: expected a size of at least 1M, e.g. 512M or 2G`);
   }
-  const named = argv['spool-dir'] || env['OCI_LOG_SPOOL_DIR'] || undefined;
+  const named = argv['spool-dir'] || env[spoolOptions['spool-dir'].env] || undefined;
   return {
     dir: argv.spool ? (named ?? defaultSpoolDir(env)) : undefined,
     explicit: named !== undefined,
     maxBytes,
-    whenFull: argv['when-full'] as WhenFull,
+    whenFull: argv['when-full'],
     sync: argv['spool-sync'],
   };
 }

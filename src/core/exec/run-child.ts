@@ -1,15 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import type { SignalName, SignalSource } from '../signal-source.js';
 
 export type StreamName = 'stdout' | 'stderr';
-export type ForwardedSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-
-/** Where forwarded signals come from: `process` in production, an EventEmitter in tests. */
-export interface SignalSource {
-  on(event: ForwardedSignal, listener: () => void): unknown;
-  off(event: ForwardedSignal, listener: () => void): unknown;
-}
+export type ForwardedSignal = SignalName;
 
 export interface RunChildOptions {
   command: string;
@@ -29,8 +24,6 @@ export interface RunChildOptions {
   signals: SignalSource;
   /** Called once the child has started, with its pid. */
   onSpawn?(pid: number): void;
-  /** Called for each signal forwarded to the child. */
-  onSignal?(signal: ForwardedSignal): void;
 }
 
 export interface ChildOutcome {
@@ -106,7 +99,6 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     const listeners = FORWARDED.map((signal) => {
       const listener = (): void => {
         forwardedSignals.push(signal);
-        options.onSignal?.(signal);
         signalGroup(signal);
       };
       options.signals.on(signal, listener);
