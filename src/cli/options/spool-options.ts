@@ -46,7 +46,7 @@ export const spoolOptions = {
     type: 'boolean',
     group: 'spool',
     default: false,
-    description: 'fsync each batch before it is sent, so a power loss loses no line either',
+    description: 'Sync each batch to disk (fsync) before it is sent, so a power loss loses no line either',
     details: 'Without it a crash of oci-log (kill -9, out of memory) loses nothing, but a power loss or a kernel crash can lose what the system had not yet written (about a second of input).',
   },
 } as const satisfies OptionTable;
