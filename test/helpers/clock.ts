@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/core/clock.js';
 import type { Clock } from '../../src/core/clock.js';
 
 /**
@@ -9,6 +10,8 @@ export function instantClock(): Clock & { slept: number[] } {
   return {
     slept,
     now: () => Date.now(),
+    setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
+    clearTimeout: (timer) => systemClock.clearTimeout(timer),
     sleep: (ms) => {
       slept.push(ms);
       return new Promise((resolve) => setImmediate(resolve));

@@ -3,6 +3,7 @@ import { createLogCommand } from './create-log.js';
 import { createLogGroupCommand } from './create-log-group.js';
 import { emulatorCommand } from './emulator.js';
 import { execCommand } from './exec.js';
+import { flushCommand } from './flush.js';
 import { listLogGroupsCommand, listLogsCommand } from './list.js';
 import { queryCommand } from './query.js';
 import { replayCommand } from './replay.js';
@@ -15,6 +16,7 @@ import { sendCommand } from './send.js';
 export const commands: readonly DefinedCommand[] = [
   sendCommand,
   replayCommand,
+  flushCommand,
   createLogGroupCommand,
   createLogCommand,
   listLogGroupsCommand,

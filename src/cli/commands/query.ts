@@ -1,4 +1,5 @@
 import { ServiceError, UsageError } from '../../errors.js';
+import { isTransient } from '../../core/delivery-policy.js';
 import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
@@ -209,7 +210,7 @@ async function follow(
     try {
       found = await searchLogs(ctx.clients, query, from, now + 1000, { limit: FOLLOW_POLL_LIMIT, signal });
     } catch (err) {
-      if (err instanceof ServiceError && (err.status === undefined || err.status === 429 || err.status >= 500)) {
+      if (err instanceof ServiceError && isTransient(err.status)) {
         warn(io, `${err.message} (still following)`);
         continue;
       }

@@ -5,10 +5,11 @@ import type { BareUnit } from '../../core/duration.js';
  * - `target`: which log, and what the entries say about themselves;
  * - `command`: the command's own options (the default);
  * - `delivery`: batching, retries and the dead-letter file (send, replay, exec);
+ * - `spool`: the write-ahead spool (send, exec);
  * - `connection`: credentials and endpoint, as the OCI CLI names them (documented once);
  * - `global`: accepted by every command (documented once).
  */
-export type OptionGroup = 'target' | 'command' | 'delivery' | 'connection' | 'global';
+export type OptionGroup = 'target' | 'command' | 'delivery' | 'spool' | 'connection' | 'global';
 
 interface BaseOptionSpec {
   /**
@@ -121,12 +122,13 @@ export const GROUP_HEADINGS: Record<OptionGroup, string> = {
   target: 'Target:',
   command: 'Options:',
   delivery: 'Batching and delivery:',
+  spool: 'Spool (what waits on disk until delivered):',
   connection: 'Connection (as the OCI CLI):',
   global: 'Global options:',
 };
 
 /** The order groups are shown in, after the required options. */
-export const GROUP_ORDER: readonly OptionGroup[] = ['target', 'command', 'delivery', 'connection', 'global'];
+export const GROUP_ORDER: readonly OptionGroup[] = ['target', 'command', 'delivery', 'spool', 'connection', 'global'];
 
 /** The value's name in the docs. */
 export function argName(spec: OptionSpec): string | undefined {

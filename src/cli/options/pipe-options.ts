@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UsageError } from '../../errors.js';
-import type { RetryPolicy } from '../../core/pipe/retry-policy.js';
-import { DEFAULT_RETRY } from '../../core/pipe/retry-policy.js';
+import { DEFAULT_BACKOFF } from '../../core/delivery-policy.js';
+import type { BackoffPolicy } from '../../core/delivery-policy.js';
 import type { OptionTable, OptionValues } from './option-spec.js';
 
 /** Which log; shared by send, exec and query (replay has its own, which reads no variable). */
@@ -56,29 +56,47 @@ export const deliveryOptions = {
   'max-retries': {
     type: 'number',
     group: 'delivery',
-    default: DEFAULT_RETRY.maxRetries,
+    default: 8,
     min: 0,
     max: 100,
-    description: 'Retries of a request after 429, 5xx, resets and timeouts, with backoff, before its lines are dead-lettered',
+    description: 'With --no-spool (and in replay): retries of a request after 429, 5xx, resets and timeouts before its lines are dead-lettered',
+    details: 'With the spool, transient failures are retried until the service answers.',
   },
   'dead-letter': {
     type: 'string',
     group: 'delivery',
     arg: 'FILE',
     defaultText: 'a new file in ~/.local/state/oci-log/dead-letter/ (or $XDG_STATE_HOME/oci-log/dead-letter/)',
-    description: 'File for lines that cannot be delivered',
-    details: 'Made only when needed; one JSON object a line with data, id, time, source, type, subject and logId.',
+    description: 'File for lines the service refuses (400, 401, 403, 404), and with --no-spool those out of retries',
+    details: 'Made only when needed; one JSON object a line with data, id, time, source, type, subject and logId. A default location that cannot be written is warned about, not fatal.',
   },
 } as const satisfies OptionTable;
 
 export type DeliveryArgs = OptionValues<typeof deliveryOptions>;
+
+/** The grace period of the shutdown lifecycle: send, exec, replay and flush. */
+export const shutdownOption = {
+  'shutdown-timeout': {
+    type: 'duration',
+    unit: 's',
+    group: 'delivery',
+    default: '10s',
+    min: '0s',
+    max: '1h',
+    description: 'Grace at the end: after SIGINT/SIGTERM, time to send what was read; after the input ends, how long the service may fail before the rest is left in the spool',
+    details:
+      'At the end of the input oci-log goes on delivering while requests succeed, and stops once none has succeeded for this long. After the first signal it stops this long after the signal at the latest; a second signal stops it at once. What is left waits in the spool (or, with --no-spool, goes to the dead-letter file), and the exit status is 3.',
+  },
+} as const satisfies OptionTable;
 
 export interface DeliverySettings {
   batchSize: number;
   batchBytes: number;
   flushIntervalMs: number;
   requestTimeoutMs: number;
-  retry: RetryPolicy;
+  /** --max-retries: memory only (--no-spool, replay); the spool retries transient failures without end. */
+  retry: { maxRetries: number };
+  backoff: BackoffPolicy;
   deadLetter: string | undefined;
 }
 
@@ -89,7 +107,8 @@ export function readDeliverySettings(argv: DeliveryArgs): DeliverySettings {
     batchBytes: argv['batch-bytes'],
     flushIntervalMs: argv['flush-interval'],
     requestTimeoutMs: argv['request-timeout'],
-    retry: { ...DEFAULT_RETRY, maxRetries: argv['max-retries'] },
+    retry: { maxRetries: argv['max-retries'] },
+    backoff: DEFAULT_BACKOFF,
     deadLetter: argv['dead-letter'] === '' ? undefined : argv['dead-letter'],
   };
 }

@@ -37,6 +37,12 @@ export interface ChildOutcome {
   spawnError: NodeJS.ErrnoException | undefined;
   /** True when --timeout ended it. */
   timedOut: boolean;
+  /**
+   * True when processes the command left behind still held its output open
+   * after it exited, and were killed after the grace period: their output
+   * past that point was cut off.
+   */
+  outputCutOff: boolean;
   /** Signals oci-log received and forwarded, in order. */
   forwardedSignals: ForwardedSignal[];
   startedAt: Date;
@@ -75,8 +81,10 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
 
-    const signalGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined || exit !== undefined) return;
+    let outputCutOff = false;
+    /** Signals the command's process group; `evenAfterExit` reaches what it left behind too. */
+    const signalGroup = (signal: NodeJS.Signals, evenAfterExit = false): void => {
+      if (child.pid === undefined || (exit !== undefined && !evenAfterExit)) return;
       try {
         process.kill(-child.pid, signal);
       } catch {
@@ -109,6 +117,7 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
         signal: exit?.signal ?? null,
         spawnError,
         timedOut,
+        outputCutOff,
         forwardedSignals,
         startedAt,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
@@ -138,7 +147,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
         timeoutTimer = setTimeout(() => {
           timedOut = true;
           signalGroup('SIGTERM');
-          killTimer = setTimeout(() => signalGroup('SIGKILL'), options.killGraceMs);
+          // KILL the whole group: a grandchild that ignores TERM must not outlive the deadline.
+          killTimer = setTimeout(() => signalGroup('SIGKILL', true), options.killGraceMs);
           killTimer.unref();
         }, options.timeoutMs);
       }
@@ -158,6 +168,9 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       // child is gone its group gets no more time than the kill grace.
       if (openStreams > 0) {
         const t = setTimeout(() => {
+          if (openStreams === 0) return;
+          outputCutOff = true;
+          signalGroup('SIGKILL', true);
           child.stdout.destroy();
           child.stderr.destroy();
         }, options.killGraceMs);
