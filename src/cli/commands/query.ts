@@ -1,5 +1,6 @@
 import { ServiceError, UsageError } from '../../errors.js';
 import { isTransient } from '../../core/delivery-policy.js';
+import { watchReaderGone } from '../../core/reader-gone.js';
 import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
@@ -164,15 +165,21 @@ export const queryCommand = defineCommand({
   },
 });
 
-/** An AbortSignal raised by the first SIGINT or SIGTERM: --follow ends cleanly, exit 0. */
+/**
+ * An AbortSignal raised by the first SIGINT or SIGTERM, or when the reader of
+ * stdout goes away (oci-log query -f | head -3), even while nothing is
+ * printed: --follow ends cleanly, exit 0.
+ */
 function stopOnSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   io.signals.on('SIGINT', abort);
   io.signals.on('SIGTERM', abort);
+  const unwatch = watchReaderGone(io.stdout, abort);
   return {
     signal: controller.signal,
     dispose: () => {
+      unwatch();
       io.signals.off('SIGINT', abort);
       io.signals.off('SIGTERM', abort);
     },
