@@ -78,4 +78,21 @@ describe('what a new user meets first', function () {
     expect(r.code, r.err).to.equal(0);
     expect(r.err).to.equal('');
   });
+
+  it('a display name the service would refuse is caught before any call (exit 2), like a bad retention', async () => {
+    const before = await emu.stats();
+    for (const [args, message] of [
+      [['create-log-group', '--display-name', 'my logs'], '--display-name my logs: a display name has only letters, digits, hyphens, periods and underscores (not a space)'],
+      [['create-log-group', '--display-name', 'x'.repeat(101)], 'a display name has at most 100 characters (this one has 101)'],
+      [['create-log', '--log-group-id', group, '--display-name', 'web/1'], '--display-name web/1: a display name has only letters, digits, hyphens, periods and underscores (not "/")'],
+      [['create-log', '--log-group-id', group, '--display-name', ''], '--display-name "": a display name cannot be empty'],
+    ] as Array<[string[], string]>) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stderr).to.contain(message);
+    }
+    const after = await emu.stats();
+    expect(after.requests['createLogGroup'] ?? 0).to.equal(before.requests['createLogGroup'] ?? 0);
+    expect(after.requests['createLog'] ?? 0).to.equal(before.requests['createLog'] ?? 0);
+  });
 });
