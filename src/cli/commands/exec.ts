@@ -12,7 +12,9 @@ import { createTee } from '../../core/pipe/tee.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, shutdownOption } from '../options/pipe-options.js';
+import { createOption, logNameOption, resolveLogTarget } from '../log-target.js';
+import { compartmentOption } from '../options/manage-options.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
@@ -26,6 +28,9 @@ export const execCommand = defineCommand({
   describe: 'Run a command and ship its stdout and stderr, with start and end entries (for cron)',
   options: {
     ...logOcidOption,
+    ...logNameOption,
+    ...createOption,
+    ...compartmentOption,
     source: entryOptions.source,
     type: { ...entryOptions.type, default: 'oci-log.exec' },
     ...deliveryOptions,
@@ -79,7 +84,7 @@ export const execCommand = defineCommand({
     if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
     const timeoutMs = argv.timeout;
     const killGraceMs = argv['kill-after'];
-    const logId = readLogOcid(argv['log-ocid'], io.env, true);
+    const logId = await resolveLogTarget(argv, io, true);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = readSpoolSettings(argv, io.env);

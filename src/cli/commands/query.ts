@@ -11,11 +11,13 @@ import { buildSearchQuery } from '../../core/query/search-query.js';
 import { parseTimeArg } from '../../core/query/time-range.js';
 import { CallCancelled } from '../../oci/call-service.js';
 import { searchLogs } from '../../oci/log-search.js';
-import { findLog, getLogGroup } from '../../oci/log-management.js';
+import { getLogGroup } from '../../oci/log-management.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import type { CliIo } from '../io.js';
-import { notFound, resolveLogGroup } from '../log-groups.js';
+import { resolveLogGroup } from '../log-groups.js';
+import { findLogByName, locateLogOcid, logNameOption, parseLogName } from '../log-target.js';
+import type { ConnectionArgs } from '../options/connection-options.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { compartmentOption, logGroupOptions } from '../options/manage-options.js';
 import { logOcidOption, readLogOcid } from '../options/pipe-options.js';
@@ -34,24 +36,24 @@ interface Scope {
   logId: string | undefined;
 }
 
-async function resolveScope(ctx: ServiceContext, argv: Parameters<typeof resolveLogGroup>[1] & { 'log-ocid'?: string | undefined }, io: CliIo, quiet: boolean): Promise<Scope> {
+type ScopeArgs = Parameters<typeof resolveLogGroup>[1] & ConnectionArgs & { 'log-ocid'?: string | undefined; log?: string | undefined; debug: boolean; quiet: boolean };
+
+/** The compartment, group and log a query reads: --log GROUP/LOG, --log-group(-id) [+ --log-ocid], or --log-ocid alone. */
+async function resolveScope(ctx: ServiceContext, argv: ScopeArgs, io: CliIo): Promise<Scope> {
+  if (argv.log !== undefined) {
+    if (argv['log-ocid'] || argv['log-group-id'] || argv['log-group']) throw new UsageError('--log GROUP/LOG names the log already: give it without --log-ocid, --log-group-id and --log-group');
+    const found = await findLogByName(ctx, io, argv, parseLogName(argv.log), { create: false, quiet: argv.quiet });
+    return { compartmentId: found.compartmentId, logGroupId: found.logGroupId, logId: found.logId };
+  }
   const logId = readLogOcid(argv['log-ocid'], io.env, false);
   const group = await resolveLogGroup(ctx, argv, false);
-  if (!logId && !group) throw new UsageError('which log? give --log-ocid OCID, or --log-group-id/--log-group for a whole group');
+  if (!logId && !group) throw new UsageError('which log? give --log GROUP/LOG or --log-ocid OCID, or --log-group-id/--log-group for a whole group');
   if (group) {
     const compartmentId = group.compartmentId ?? (await getLogGroup(ctx.clients, group.id)).compartmentId;
     return { compartmentId, logGroupId: group.id, logId };
   }
-  const tenancy = ctx.credentials.tenancy;
-  if (!tenancy) throw new UsageError('cannot look the log up without a tenancy: give --log-group-id and --compartment-id too');
-  const spinner = await startSpinner(io, 'finding the log group of the log', quiet);
-  try {
-    const found = await findLog(ctx.clients, logId ?? '', tenancy, (n, total) => spinner.update(`finding the log's group: ${n}/${total} log groups checked`));
-    if (!found) throw notFound(`log ${logId ?? ''} not found in any log group of tenancy ${tenancy} (check the OCID, its region, and your policies)`);
-    return { compartmentId: found.group.compartmentId, logGroupId: found.group.id, logId };
-  } finally {
-    spinner.stop();
-  }
+  const found = await locateLogOcid(ctx, io, argv, logId ?? '', argv.quiet);
+  return { compartmentId: found.compartmentId, logGroupId: found.logGroupId, logId };
 }
 
 export const queryCommand = defineCommand({
@@ -59,6 +61,7 @@ export const queryCommand = defineCommand({
   describe: 'Read recent entries of a log (or a log group), oldest first',
   options: {
     ...logOcidOption,
+    ...logNameOption,
     ...logGroupOptions,
     ...compartmentOption,
     since: {
@@ -116,8 +119,8 @@ export const queryCommand = defineCommand({
     ['$0 query --log-ocid "$LOG" --run "$RUN" --stream stderr', 'what one oci-log exec run printed on stderr'],
   ],
   epilogue:
-    'With --log-ocid alone, oci-log finds the log\'s group by listing every log group in the tenancy and the logs of each (one list call per group); ' +
-    'give --log-group-id or --log-group with --compartment-id to skip that. Ranges over 14 days are split into windows.',
+    'With --log-ocid alone, oci-log finds the log\'s group by listing the tenancy\'s log groups and their logs, many at a time, and caches where it found it; ' +
+    'give --log GROUP/LOG, or --log-group-id with --compartment-id, to skip that. Ranges over 14 days are split into windows.',
   handler: async (argv) => {
     const { io } = argv;
     const now = io.clock.now();
@@ -134,7 +137,7 @@ export const queryCommand = defineCommand({
     const ctx = await openServices(argv, io);
     const stop = argv.follow ? stopOnSignal(io) : undefined;
     try {
-      const scope = await resolveScope(ctx, argv, io, argv.quiet);
+      const scope = await resolveScope(ctx, argv, io);
       const dataEquals: Record<string, string> = {};
       if (argv.run !== undefined) dataEquals['run'] = argv.run;
       if (argv.stream !== undefined) dataEquals['stream'] = argv.stream;
