@@ -19,22 +19,34 @@ export interface SearchOptions {
   signal?: AbortSignal;
 }
 
+export interface PageOptions {
+  /** Stop after this many results. */
+  limit: number;
+  /** The order of the windows of a range over 14 days: newest first (for sort by datetime desc), or oldest first. */
+  windows?: 'newest-first' | 'oldest-first';
+  /** Receives the results that are rows, not entries (count, summarize, select); without it they are skipped. */
+  onRow?: (row: ResultRow) => void;
+  /** Cancels the search (callService then throws CallCancelled). */
+  signal?: AbortSignal;
+}
+
 /**
- * Runs a search over [start, end): ranges over 14 days become consecutive
- * windows, newest first, and every page is followed (opc-next-page), asking
- * for min(1000, still wanted) each time, until `limit` results are in hand.
- * Rows (count, summarize, select) go to `onRow`; anything else that is not a
- * log entry is skipped (the answer is external input).
+ * Runs a search over [start, end) a page at a time: ranges over 14 days
+ * become consecutive windows, and every page is followed (opc-next-page),
+ * asking for min(1000, still wanted) each time, until `limit` results are in
+ * hand. Yields each page's entries as it arrives, so a caller can stream
+ * them; rows (count, summarize, select) go to `onRow`; anything else that is
+ * not a log entry is skipped (the answer is external input).
  */
-export async function searchLogs(clients: SdkClients, query: string, start: number, end: number, options: SearchOptions): Promise<LogEntry[]> {
+export async function* searchPages(clients: SdkClients, query: string, start: number, end: number, options: PageOptions): AsyncGenerator<LogEntry[]> {
   const client = await clients.search();
-  const out: LogEntry[] = [];
-  let rows = 0;
-  const got = (): number => out.length + rows;
-  for (const w of splitWindows(start, end)) {
+  let got = 0;
+  const windows = splitWindows(start, end);
+  if (options.windows === 'oldest-first') windows.reverse();
+  for (const w of windows) {
     let page: string | undefined;
     do {
-      const limit = Math.min(SEARCH_PAGE_MAX, options.limit - got());
+      const limit = Math.min(SEARCH_PAGE_MAX, options.limit - got);
       const r = await callService(
         `searching logs from ${new Date(w.start).toISOString()} to ${new Date(w.end).toISOString()} (${query})`,
         () =>
@@ -45,22 +57,36 @@ export async function searchLogs(clients: SdkClients, query: string, start: numb
           }),
         options.signal === undefined ? {} : { signal: options.signal },
       );
+      const entries: LogEntry[] = [];
       for (const result of r.searchResponse?.results ?? []) {
-        if (got() >= options.limit) break;
+        if (got >= options.limit) break;
         const e = toLogEntry(result);
-        if (e) out.push(e);
-        else {
+        if (e) {
+          entries.push(e);
+          got++;
+        } else {
           const row = options.onRow ? toResultRow(result) : undefined;
           if (row) {
-            rows++;
+            got++;
             options.onRow?.(row);
           }
         }
       }
-      options.onProgress?.(got());
+      yield entries;
       page = r.opcNextPage;
-    } while (page && got() < options.limit);
-    if (got() >= options.limit) break;
+    } while (page && got < options.limit);
+    if (got >= options.limit) break;
+  }
+}
+
+/** Every entry of a search at once (--follow's polls, whose windows are short). */
+export async function searchLogs(clients: SdkClients, query: string, start: number, end: number, options: SearchOptions): Promise<LogEntry[]> {
+  const out: LogEntry[] = [];
+  let rows = 0;
+  const onRow = options.onRow ? (row: ResultRow) => (rows++, options.onRow?.(row)) : undefined;
+  for await (const page of searchPages(clients, query, start, end, { limit: options.limit, ...(onRow ? { onRow } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
+    out.push(...page);
+    options.onProgress?.(out.length + rows);
   }
   return out;
 }
