@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LogEntry } from './entries.js';
 
 /** Held in memory up to this many bytes (as JSON lines); beyond, on disk. */
-const MEMORY_BYTES = 8 << 20;
+const MEMORY_BYTES = 1 << 20;
 /** Read back from disk this much at a time. */
 const CHUNK_BYTES = 1 << 20;
 
