@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { commands } from './commands/index.js';
+import { completionCommands } from './completion.js';
 import { builtinOptions, globalOptions } from './options/global-options.js';
 import { toYargsOption } from './options/help-text.js';
 import type { CliIo } from './io.js';
@@ -44,7 +45,7 @@ export function buildParser(args: readonly string[], width: number | null = MAX_
       const unknown = unknownArguments(message ?? '');
       throw new UsageError(unknown ? explainUnknown(args, unknown, commands) : (message ?? 'invalid arguments'));
     });
-  for (const command of commands) parser = parser.command(command);
+  for (const command of [...commands, ...completionCommands(commands)]) parser = parser.command(command);
   return parser;
 }
 
