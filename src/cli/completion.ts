@@ -98,12 +98,14 @@ export function completeWords(words: readonly string[], commands: readonly Defin
 export function completionCommands(commands: readonly DefinedCommand[]): Array<CommandModule<object, object>> {
   return [
     {
-      command: 'completion <shell>',
-      describe: 'Print a shell completion script (bash, zsh or fish): commands, options, choices and cached log names',
-      builder: (y) => y.positional('shell', { type: 'string', choices: SHELLS, describe: 'bash, zsh or fish' }).example('source <(oci-log completion bash)', 'complete oci-log in this bash'),
+      // The shell is read from the words, not declared as <shell>: a longer command column would crowd the top --help.
+      command: 'completion',
+      describe: 'Print a shell completion script: oci-log completion bash|zsh|fish',
+      builder: (y) => y.strict(false).usage('Usage: $0 completion bash|zsh|fish\n\nPrint a completion script: commands, options, choices and cached log names.').example('source <(oci-log completion bash)', 'complete oci-log in this bash'),
       handler: (argv) => {
-        const { io, shell } = argv as unknown as { io: CliIo; shell: string };
-        io.stdout.write(completionScript(shell));
+        const { io, _: words } = argv as unknown as { io: CliIo; _: unknown[] };
+        if (words.length !== 2) throw new UsageError(`completion: give one shell, one of ${SHELLS.join(', ')}`);
+        io.stdout.write(completionScript(String(words[1])));
       },
     },
     {

@@ -29,6 +29,17 @@ export const logNameOption = {
   },
 } as const satisfies OptionTable;
 
+/** --compartment-id for the commands that take it only for --log (send, exec, flush). */
+export const logCompartmentOption = {
+  'compartment-id': {
+    type: 'string',
+    group: 'target',
+    arg: 'OCID',
+    defaultText: "the profile's tenancy and its sub-compartments",
+    description: 'With --log: the compartment the log group is looked up in (and made in, with --create)',
+  },
+} as const satisfies OptionTable;
+
 /** --create: send and exec. */
 export const createOption = {
   create: {

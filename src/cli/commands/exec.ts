@@ -13,8 +13,7 @@ import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, shutdownOption } from '../options/pipe-options.js';
-import { createOption, logNameOption, resolveLogTarget } from '../log-target.js';
-import { compartmentOption } from '../options/manage-options.js';
+import { createOption, logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
@@ -30,7 +29,7 @@ export const execCommand = defineCommand({
     ...logOcidOption,
     ...logNameOption,
     ...createOption,
-    ...compartmentOption,
+    ...logCompartmentOption,
     source: entryOptions.source,
     type: { ...entryOptions.type, default: 'oci-log.exec' },
     ...deliveryOptions,

@@ -11,8 +11,7 @@ import { connectionOptions } from '../options/connection-options.js';
 import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
 import { defaultSpoolDir, inFlightOption, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
-import { logNameOption, resolveLogTarget } from '../log-target.js';
-import { compartmentOption } from '../options/manage-options.js';
+import { logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
 
@@ -36,7 +35,7 @@ export const flushCommand = defineCommand({
       description: 'Deliver (or list) only what waits for this log',
     },
     ...logNameOption,
-    ...compartmentOption,
+    ...logCompartmentOption,
     list: {
       type: 'boolean',
       default: false,

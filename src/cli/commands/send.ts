@@ -2,8 +2,7 @@ import { UsageError } from '../../errors.js';
 import { EntryIdGenerator } from '../../core/pipe/entry-id.js';
 import { pipeLines } from '../../core/pipe/pipe-lines.js';
 import { defineCommand } from '../define-command.js';
-import { createOption, logNameOption, resolveLogTarget } from '../log-target.js';
-import { compartmentOption } from '../options/manage-options.js';
+import { createOption, logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { connectionOptions } from '../options/connection-options.js';
 import {
   defaultSource,
@@ -26,7 +25,7 @@ export const sendCommand = defineCommand({
     ...logOcidOption,
     ...logNameOption,
     ...createOption,
-    ...compartmentOption,
+    ...logCompartmentOption,
     ...entryOptions,
     ...deliveryOptions,
     ...shutdownOption,
