@@ -96,7 +96,7 @@ export function explainUnknown(args: readonly string[], unknown: readonly string
     if (ocid) return `unexpected argument ${u}: give it as ${ocid[1]} ${u}`;
     if (name === 'exec') return `unexpected argument ${u}: put the command after --, as in oci-log exec [options] -- ${u} ...`;
     if (given === undefined && u === firstWord) {
-      const near = closest(u, byName.keys());
+      const near = closest(u, [...byName.keys(), 'completion']);
       if (near.length > 0) return `${u} is not an oci-log command; did you mean ${orList(near.map((n) => `oci-log ${n}`))}?`;
       if (/^[^/\s]+\/[^/\s]+$/.test(u)) return `unexpected argument ${u}: give a log by name as --log ${u}`;
       return `${u} is not an oci-log command (commands: ${[...byName.keys()].join(', ')}); oci-log send reads the lines to send from stdin`;
