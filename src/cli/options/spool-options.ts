@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
-import type { WhenFull } from '../../core/pipe/shipper.js';
+import type { SpoolSettings } from '../../shipping/settings.js';
 import type { OptionTable, OptionValues } from './option-spec.js';
 
 export const WHEN_FULL = ['block', 'drop-oldest', 'drop-newest'] as const;
@@ -66,15 +66,7 @@ export const inFlightOption = {
 
 export type SpoolArgs = OptionValues<typeof spoolOptions>;
 
-export interface SpoolSettings {
-  /** undefined: --no-spool. */
-  dir: string | undefined;
-  /** The folder was named (flag or variable): it must be usable, or oci-log stops. */
-  explicit: boolean;
-  maxBytes: number;
-  whenFull: WhenFull;
-  sync: boolean;
-}
+export type { SpoolSettings } from '../../shipping/settings.js';
 
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/spool */
 export function defaultSpoolDir(env: Record<string, string | undefined>): string {
