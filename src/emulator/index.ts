@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { FaultQueue } from './faults.js';
-import type { Fault } from './faults.js';
+import { FaultQueue, makeFault } from './faults.js';
+import type { FaultSpec } from './faults.js';
 import { normalizeKeyId, resolveIdentity } from './identity.js';
 import type { TrustedIdentity } from './identity.js';
 import { createEmulatorServer } from './server.js';
@@ -8,8 +8,8 @@ import { Store } from './store.js';
 
 export { IdentityError } from './identity.js';
 export { DataDirError } from './store.js';
-export { FaultError, parseFaultSpec, makeFault, OPERATIONS } from './faults.js';
-export type { Fault } from './faults.js';
+export { FaultError, FAULT_KINDS, makeFault, OPERATIONS } from './faults.js';
+export type { FaultSpec, FaultView } from './faults.js';
 export type { TrustedIdentity } from './identity.js';
 
 export interface EmulatorOptions {
@@ -30,9 +30,16 @@ export interface EmulatorOptions {
   ingestDelayMs?: number;
   maxEntriesPerLog?: number;
   discardEntries?: boolean;
-  faults?: Fault[];
+  /** Faults in force from the start; a duration fault's time starts when the emulator listens. */
+  faults?: FaultSpec[];
+  /** Every API request is answered no sooner than this many ms after it arrived. */
+  latencyMs?: number;
   /** Receives one line per request (--verbose). */
   log?: (line: string) => void;
+  /** The clock (ms since the epoch): signature dates, fault windows, entry times. */
+  now?: () => number;
+  /** How the emulator waits (latency); injectable so tests need not sleep. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunningEmulator {
@@ -52,6 +59,8 @@ function shellQuote(value: string): string {
 
 /** Starts the OCI Logging emulator; resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  // Refuse a bad fault before anything else (makeFault throws a FaultError naming the field).
+  for (const f of options.faults ?? []) makeFault(f, 0);
   const identity = resolveIdentity({
     stateDir: options.stateDir,
     configFile: options.configFile,
@@ -67,13 +76,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     discardEntries: options.discardEntries ?? false,
   });
   const faults = new FaultQueue();
-  for (const f of options.faults ?? []) faults.add(f);
   const emulator = createEmulatorServer({
     store,
     trustedKeys: new Map([[normalizeKeyId(identity.keyId), identity.publicKey]]),
     ingestDelayMs: options.ingestDelayMs ?? 0,
     faults,
+    latencyMs: options.latencyMs ?? 0,
     log: options.log,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -84,6 +95,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     });
   });
   const port = (emulator.server.address() as AddressInfo).port;
+  const startedAt = (options.now ?? Date.now)();
+  for (const f of options.faults ?? []) faults.add(makeFault(f, startedAt));
   // Listening on every address: clients on this machine reach it on loopback.
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { FaultError, FaultQueue, makeFault, serviceCodeFor } from './faults.js';
+import type { Fault } from './faults.js';
 import type { Operation } from './faults.js';
 import { newOcid, newRequestId } from './ocid.js';
 import { MAX_BODY_BYTES, validatePutLogs } from './put-logs-validation.js';
@@ -19,9 +20,31 @@ export interface ServerOptions {
   /** Entries become searchable this many ms after ingestion (the service is asynchronous). */
   ingestDelayMs: number;
   faults: FaultQueue;
+  /** Every API request is answered no sooner than this many ms after it arrived (a distant region). */
+  latencyMs: number;
   /** One line per request (--verbose), or undefined. */
   log: ((line: string) => void) | undefined;
   now?: () => number;
+  /** Waits ms (injectable so tests need not sleep); rejects or resolves early when the signal aborts. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** The emulator's settings that the admin API can change while it runs. */
+export interface LiveSettings {
+  latencyMs: number;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 interface Reply {
@@ -414,18 +437,28 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 export interface EmulatorServer {
   server: Server;
+  settings: LiveSettings;
   stats(): { requests: Record<string, number> };
   /** Destroys stalled and idle connections so close() can finish. */
   closeConnections(): void;
 }
+
+const MAX_LATENCY_MS = 600_000;
+
+/** What happens to a request once it has been through the fault queue and the handlers. */
+type Outcome = { reply: Reply; fault?: Fault } | { drop: 'reset' | 'stall'; fault: Fault };
 
 /** The HTTP server: signature checks, faults, routing, and the /_emulator admin endpoints. */
 export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   const handlers = new Handlers(options);
   const requests: Record<string, number> = {};
   const sockets = new Set<Socket>();
+  const settings: LiveSettings = { latencyMs: options.latencyMs };
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
 
   const send = (res: ServerResponse, requestId: string, reply: Reply): void => {
+    if (res.destroyed) return;
     const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
       'opc-request-id': requestId,
@@ -445,16 +478,25 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
         options.faults.clear();
         return { status: 204 };
       }
-      if (req.method === 'GET') return { status: 200, body: options.faults.pending() };
+      if (req.method === 'GET') return { status: 200, body: options.faults.pending(now()) };
       if (req.method === 'POST') {
         try {
-          const fault = makeFault(parseJsonBody(body));
+          const fault = makeFault(parseJsonBody(body), now());
           options.faults.add(fault);
-          return { status: 201, body: fault };
+          return { status: 201, body: options.faults.pending(now()).at(-1) };
         } catch (err) {
           if (err instanceof FaultError) throw new HttpError(400, 'InvalidParameter', err.message);
           throw err;
         }
+      }
+    }
+    if (path === '/_emulator/latency') {
+      if (req.method === 'GET') return { status: 200, body: { ms: settings.latencyMs } };
+      if (req.method === 'PUT') {
+        const ms = parseJsonBody(body)['ms'];
+        if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > MAX_LATENCY_MS) throw new HttpError(400, 'InvalidParameter', `ms must be a whole number of milliseconds, 0 to ${MAX_LATENCY_MS}, got ${JSON.stringify(ms)}`);
+        settings.latencyMs = ms;
+        return { status: 200, body: { ms } };
       }
     }
     const m = /^\/_emulator\/logs\/([^/]+)\/entries$/.exec(path);
@@ -469,88 +511,127 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     throw new HttpError(404, 'NotFound', `no admin endpoint ${req.method ?? ''} ${path}`);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = Date.now();
-    const requestId = newRequestId();
-    const method = req.method ?? 'GET';
-    const target = req.url ?? '/';
-    const url = new URL(target, 'http://emulator.invalid');
-    let status = 0;
-    const done = (reply: Reply): void => {
-      status = reply.status;
-      send(res, requestId, reply);
-    };
-    try {
-      const body = await readBody(req);
-      if (body === 'too-large') {
-        res.setHeader('connection', 'close');
-        done({ status: 400, body: { code: 'InvalidParameter', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (10 MB)` } });
-        req.resume();
-        return;
-      }
-      if (url.pathname.startsWith('/_emulator/')) {
-        done(admin(req, url, body));
-        return;
-      }
-      const r = route(method, url.pathname);
-      if (!r) throw new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname}`);
-      requests[r.op] = (requests[r.op] ?? 0) + 1;
-      const verdict = verifyRequest({ method, target, headers: req.headers, body }, {
-        publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)),
-        ...(options.now ? { now: options.now } : {}),
-      });
-      if (!verdict.ok) throw new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${verdict.reason}`);
-      const fault = options.faults.take(r.op);
-      if (fault?.kind === 'reset') {
-        status = -1;
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'stall') {
-        status = -2;
-        return;
-      }
-      if (fault) {
-        done({
+  const dispatch = (r: Route, url: URL, body: Buffer): Reply => {
+    const [a = '', b = ''] = r.params;
+    switch (r.op) {
+      case 'putLogs':
+        return handlers.putLogs(a, body);
+      case 'search':
+        return handlers.search(url, body);
+      case 'createLogGroup':
+        return handlers.createLogGroup(body);
+      case 'listLogGroups':
+        return handlers.listLogGroups(url);
+      case 'getLogGroup':
+        return handlers.getLogGroup(a);
+      case 'deleteLogGroup':
+        return handlers.deleteLogGroup(a);
+      case 'createLog':
+        return handlers.createLog(a, body);
+      case 'listLogs':
+        return handlers.listLogs(a, url);
+      case 'getLog':
+        return handlers.getLog(a, b);
+      case 'deleteLog':
+        return handlers.deleteLog(a, b);
+      case 'getWorkRequest':
+        return handlers.getWorkRequest(a);
+      case 'listWorkRequestErrors':
+        return handlers.listWorkRequestErrors(a);
+    }
+  };
+
+  /** An API request after its body was read: signature, faults, then the handler. */
+  const api = (req: IncomingMessage, method: string, target: string, url: URL, body: Buffer): Outcome => {
+    const r = route(method, url.pathname);
+    if (!r) throw new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname}`);
+    requests[r.op] = (requests[r.op] ?? 0) + 1;
+    const verdict = verifyRequest({ method, target, headers: req.headers, body }, {
+      publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)),
+      now,
+    });
+    if (!verdict.ok) throw new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${verdict.reason}`);
+    const fault = options.faults.take(r.op, now());
+    if (fault?.kind === 'reset' || fault?.kind === 'stall') return { drop: fault.kind, fault };
+    if (fault?.kind === 'status') {
+      return {
+        fault,
+        reply: {
           status: fault.status,
           body: { code: serviceCodeFor(fault.status), message: `injected fault: ${fault.status} for ${r.op}` },
           ...(fault.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
-        });
+        },
+      };
+    }
+    let reply: Reply;
+    try {
+      reply = dispatch(r, url, body);
+    } catch (err) {
+      if (!(err instanceof HttpError) || fault === undefined) throw err;
+      reply = errorReply(err);
+    }
+    if (fault?.kind === 'reset-after') return { drop: 'reset', fault };
+    if (fault?.kind === 'stall-after') return { drop: 'stall', fault };
+    return { reply };
+  };
+
+  /** Reads the body and works out the answer. */
+  const outcomeOf = async (req: IncomingMessage, res: ServerResponse, method: string, target: string, url: URL): Promise<Outcome | { admin: Reply }> => {
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      req.resume();
+      return { reply: { status: 400, body: { code: 'InvalidParameter', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (10 MB)` } } };
+    }
+    if (url.pathname.startsWith('/_emulator/')) return { admin: admin(req, url, body) };
+    try {
+      return api(req, method, target, url, body);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      return { reply: errorReply(err) };
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = now();
+    const requestId = newRequestId();
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    let shown = '';
+    const done = (reply: Reply): void => {
+      shown = String(reply.status);
+      send(res, requestId, reply);
+    };
+    try {
+      const url = requestUrl(target);
+      // The body lives only inside outcomeOf: what waits out the latency is the answer alone.
+      const outcome = await outcomeOf(req, res, method, target, url);
+      if ('admin' in outcome) {
+        done(outcome.admin);
         return;
       }
-      const [a = '', b = ''] = r.params;
-      switch (r.op) {
-        case 'putLogs':
-          return done(handlers.putLogs(a, body));
-        case 'search':
-          return done(handlers.search(url, body));
-        case 'createLogGroup':
-          return done(handlers.createLogGroup(body));
-        case 'listLogGroups':
-          return done(handlers.listLogGroups(url));
-        case 'getLogGroup':
-          return done(handlers.getLogGroup(a));
-        case 'deleteLogGroup':
-          return done(handlers.deleteLogGroup(a));
-        case 'createLog':
-          return done(handlers.createLog(a, body));
-        case 'listLogs':
-          return done(handlers.listLogs(a, url));
-        case 'getLog':
-          return done(handlers.getLog(a, b));
-        case 'deleteLog':
-          return done(handlers.deleteLog(a, b));
-        case 'getWorkRequest':
-          return done(handlers.getWorkRequest(a));
-        case 'listWorkRequestErrors':
-          return done(handlers.listWorkRequestErrors(a));
+      if ('drop' in outcome && outcome.drop === 'stall') {
+        shown = outcome.fault.kind.toUpperCase();
+        return;
       }
+      const wait = settings.latencyMs - (now() - started);
+      if (wait > 0) {
+        const gone = new AbortController();
+        const abort = (): void => gone.abort();
+        res.once('close', abort);
+        await sleep(wait, gone.signal);
+        res.off('close', abort);
+      }
+      if ('drop' in outcome) {
+        shown = outcome.fault.kind.toUpperCase();
+        req.socket.destroy();
+        return;
+      }
+      done(outcome.reply);
     } catch (err) {
-      if (err instanceof HttpError) done({ status: err.status, body: { code: err.code, message: err.message } });
-      else done({ status: 500, body: { code: 'InternalServerError', message: `emulator bug: ${(err as Error).message}` } });
+      done(err instanceof HttpError ? errorReply(err) : { status: 500, body: { code: 'InternalServerError', message: `emulator bug: ${(err as Error).message}` } });
     } finally {
-      const shown = status === -1 ? 'RESET' : status === -2 ? 'STALL' : String(status);
-      options.log?.(`${method} ${target} ${shown} ${Date.now() - started}ms ${requestId}`);
+      options.log?.(`${method} ${target} ${shown} ${now() - started}ms ${requestId}`);
     }
   };
 
@@ -562,9 +643,24 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   server.on('clientError', (_err, socket) => socket.destroy());
   return {
     server,
+    settings,
     stats: () => ({ requests: { ...requests } }),
     closeConnections: () => {
       for (const s of sockets) s.destroy();
     },
   };
+}
+
+/** The request target as a URL; one that is not a path (`//[x`, `*`) is a 400, not a crash. */
+function requestUrl(target: string): URL {
+  if (!target.startsWith('/') || target.startsWith('//')) throw new HttpError(400, 'InvalidParameter', `the request target must be a path, got ${JSON.stringify(target.slice(0, 100))}`);
+  try {
+    return new URL(target, 'http://emulator.invalid');
+  } catch {
+    throw new HttpError(400, 'InvalidParameter', `the request target is not a valid path: ${JSON.stringify(target.slice(0, 100))}`);
+  }
+}
+
+function errorReply(err: HttpError): Reply {
+  return { status: err.status, body: { code: err.code, message: err.message } };
 }

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { startEmulator as start } from '../../src/emulator/index.js';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
 import type { Operation } from '../../src/emulator/faults.js';
 import { tempDir } from './temp-dir.js';
 
@@ -17,8 +17,11 @@ export interface RawEntry {
 export interface FaultSpec {
   op: Operation | '*';
   status?: number;
-  kind?: 'status' | 'reset' | 'stall';
+  kind?: 'status' | 'reset' | 'stall' | 'reset-after' | 'stall-after';
   count?: number;
+  /** Catch every request for this long (instead of count requests), starting fromMs from now. */
+  forMs?: number;
+  fromMs?: number;
   retryAfterSeconds?: number;
 }
 
@@ -36,6 +39,7 @@ export interface TestEmulator {
   entries(logId: string): Promise<RawEntry[]>;
   injectFault(fault: FaultSpec): Promise<void>;
   clearFaults(): Promise<void>;
+  setLatency(ms: number): Promise<void>;
   stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number> }>;
   stop(): Promise<void>;
 }
@@ -87,13 +91,17 @@ async function waitForCreated(
 }
 
 /** Starts an in-process emulator with a throwaway identity in a temp folder. */
-export async function startEmulator(options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } = {}): Promise<TestEmulator> {
-  const stateDir = options.stateDir ?? tempDir('oci-log-emu-');
+export async function startEmulator(
+  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log'> = {},
+): Promise<TestEmulator> {
+  const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
+  const stateDir = givenStateDir ?? tempDir('oci-log-emu-');
   const running = await start({
     stateDir,
-    newIdentity: options.stateDir === undefined,
-    dataDir: options.dataDir,
-    ingestDelayMs: options.ingestDelayMs ?? 0,
+    newIdentity: givenStateDir === undefined,
+    dataDir,
+    ingestDelayMs: ingestDelayMs ?? 0,
+    ...rest,
   });
   const { url, identity } = running;
   const base = { url, configFile: identity.configFile, profile: identity.profile };
@@ -126,6 +134,9 @@ export async function startEmulator(options: { dataDir?: string; ingestDelayMs?:
     },
     clearFaults: async () => {
       await admin(url, 'DELETE', '/_emulator/faults');
+    },
+    setLatency: async (ms) => {
+      await admin(url, 'PUT', '/_emulator/latency', { ms });
     },
     stats: () => admin(url, 'GET', '/_emulator/stats'),
     stop: () => {

@@ -2,9 +2,11 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
-import { DataDirError, FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
-import type { Fault } from '../../emulator/index.js';
+import { parseDuration } from '../../core/duration.js';
+import { DataDirError, FaultError, IdentityError, makeFault, startEmulator } from '../../emulator/index.js';
+import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
+import { parseFaultFlag } from '../fault-flag.js';
 
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator */
 export function defaultStateDir(env: Record<string, string | undefined>): string {
@@ -32,7 +34,15 @@ export const emulatorCommand = defineCommand({
     'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
     verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
     'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
-    fault: { type: 'string', array: true, default: [] as string[], describe: 'Inject a fault, OP:STATUS|reset|stall[:COUNT], e.g. putLogs:429:3 (repeatable)' },
+    fault: {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe:
+        'Inject a fault, OP:STATUS|reset|stall|reset-after|stall-after[:COUNT|:for=DURATION][:from=DURATION][:retry-after=S], ' +
+        'e.g. putLogs:429:3, putLogs:503:for=90s, createLogGroup:reset-after (repeatable)',
+    },
+    latency: { type: 'string', describe: 'Answer every API request this long after it arrived, like a distant region: ms, or a duration like 200ms, 1s (default 0)' },
     'max-entries': { type: 'number', default: 1_000_000, describe: 'Entries kept per log; the oldest are dropped beyond it' },
     'discard-entries': { type: 'boolean', default: false, describe: 'Validate and count entries but keep none (for benchmarks)' },
   },
@@ -40,16 +50,21 @@ export const emulatorCommand = defineCommand({
     ['$0 emulator', 'start on a free port; paste the printed export lines into your shell'],
     ['$0 emulator --data-dir ./oci-data --exports-file ./emulator.env &', 'keep state across restarts; source ./emulator.env'],
     ['$0 emulator --fault putLogs:429:3 --fault putLogs:reset', 'answer 429 three times, then drop one connection'],
+    ['$0 emulator --latency 200ms --fault putLogs:503:for=90s:from=30s', 'a distant region that has a 90-second outage 30 seconds in'],
   ],
   handler: async (argv) => {
     const { io } = argv;
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port ${argv.port}: must be 0 to 65535`);
     if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
     if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
-    const faults: Fault[] = [];
+    const latencyMs = argv.latency === undefined ? 0 : parseDuration(/^\d+$/.test(argv.latency) ? `${argv.latency}ms` : argv.latency);
+    if (latencyMs === undefined || latencyMs > 600_000) throw new UsageError(`--latency ${argv.latency}: must be ms or a duration (like 200ms, 1.5s), at most 10m`);
+    const faults: FaultSpec[] = [];
     for (const spec of argv.fault) {
       try {
-        faults.push(parseFaultSpec(spec));
+        const fault = parseFaultFlag(spec);
+        makeFault(fault, 0);
+        faults.push(fault);
       } catch (err) {
         if (err instanceof FaultError) throw new UsageError(`--fault ${spec}: ${err.message}`);
         throw err;
@@ -71,6 +86,7 @@ export const emulatorCommand = defineCommand({
         home: io.env['HOME'],
         dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
         ingestDelayMs: argv['ingest-delay'],
+        latencyMs,
         maxEntriesPerLog: argv['max-entries'],
         discardEntries: argv['discard-entries'],
         faults,
