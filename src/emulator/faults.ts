@@ -1,19 +1,8 @@
-/** Operations a fault can target: the SDK's operation names, or '*' for all. */
-export const OPERATIONS = [
-  'putLogs',
-  'search',
-  'createLogGroup',
-  'listLogGroups',
-  'getLogGroup',
-  'deleteLogGroup',
-  'createLog',
-  'listLogs',
-  'getLog',
-  'deleteLog',
-  'getWorkRequest',
-  'listWorkRequestErrors',
-] as const;
-export type Operation = (typeof OPERATIONS)[number];
+import { OPERATIONS } from './router.js';
+import type { Operation } from './router.js';
+
+export { OPERATIONS } from './router.js';
+export type { Operation } from './router.js';
 
 /**
  * What a fault does to a request it catches (after the signature check):

@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import { FaultError, makeFault } from '../faults.js';
+import type { FaultQueue } from '../faults.js';
+import { HttpError, invalid, parseJsonBody } from '../http-error.js';
+import type { Reply } from '../http-error.js';
+import type { Store } from '../store.js';
+
+export const MAX_LATENCY_MS = 600_000;
+
+/** The emulator's settings that the admin API can change while it runs. */
+export interface LiveSettings {
+  latencyMs: number;
+}
+
+export interface AdminContext {
+  store: Store;
+  faults: FaultQueue;
+  settings: LiveSettings;
+  now: () => number;
+  /** Requests served per operation. */
+  requests: () => Record<string, number>;
+}
+
+/** The /_emulator/* endpoints: health, stats, faults, latency and a log's stored entries. No signature needed. */
+export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, body: Buffer) => Reply {
+  return (req, url, body) => {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
+    if (path === '/_emulator/stats') return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts() } };
+    if (path === '/_emulator/faults') {
+      if (method === 'DELETE') {
+        ctx.faults.clear();
+        return { status: 204 };
+      }
+      if (method === 'GET') return { status: 200, body: ctx.faults.pending(ctx.now()) };
+      if (method === 'POST') {
+        try {
+          ctx.faults.add(makeFault(parseJsonBody(body), ctx.now()));
+          return { status: 201, body: ctx.faults.pending(ctx.now()).at(-1) };
+        } catch (err) {
+          if (err instanceof FaultError) throw invalid(err.message);
+          throw err;
+        }
+      }
+    }
+    if (path === '/_emulator/latency') {
+      if (method === 'GET') return { status: 200, body: { ms: ctx.settings.latencyMs } };
+      if (method === 'PUT') {
+        const ms = parseJsonBody(body)['ms'];
+        if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > MAX_LATENCY_MS) throw invalid(`ms must be a whole number of milliseconds, 0 to ${MAX_LATENCY_MS}, got ${JSON.stringify(ms)}`);
+        ctx.settings.latencyMs = ms;
+        return { status: 200, body: { ms } };
+      }
+    }
+    const m = /^\/_emulator\/logs\/([^/]+)\/entries$/.exec(path);
+    if (m && method === 'GET') {
+      const logId = m[1] ?? '';
+      if (!ctx.store.logs.has(logId)) throw new HttpError(404, 'NotAuthorizedOrNotFound', `${logId} logId not found`);
+      return {
+        status: 200,
+        body: ctx.store.entriesOf(logId).map((e) => ({ ...e, time: new Date(e.time).toISOString(), ingested: new Date(e.ingested).toISOString() })),
+      };
+    }
+    throw new HttpError(404, 'NotFound', `no admin endpoint ${method} ${path}`);
+  };
+}

@@ -1,0 +1,17 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Reply } from '../http-error.js';
+import type { Operation } from '../router.js';
+
+/** What an API handler gets of a request whose signature was checked. */
+export interface ApiRequest {
+  /** The path's OCIDs, in order. */
+  params: readonly string[];
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export type ApiHandler = (req: ApiRequest) => Reply;
+
+/** An API module: a handler per operation it serves. */
+export type ApiHandlers = Partial<Record<Operation, ApiHandler>>;
