@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { isLoopback } from './api/admin.js';
+import type { AdminAccess } from './api/admin.js';
 import { FaultQueue, makeFault } from './faults.js';
 import type { FaultSpec } from './faults.js';
 import { normalizeKeyId, resolveIdentity } from './identity.js';
 import type { TrustedIdentity } from './identity.js';
 import { createEmulatorServer } from './server.js';
+import type { ServerLimits } from './server.js';
 import { Store } from './store.js';
 
 export { IdentityError } from './identity.js';
@@ -11,6 +15,9 @@ export { DataDirError } from './store.js';
 export { FaultError, FAULT_KINDS, makeFault, OPERATIONS } from './faults.js';
 export type { FaultSpec, FaultView } from './faults.js';
 export type { TrustedIdentity } from './identity.js';
+export type { ServerLimits } from './server.js';
+export { DEFAULT_LIMITS } from './server.js';
+export { isLoopback } from './api/admin.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -40,6 +47,10 @@ export interface EmulatorOptions {
   now?: () => number;
   /** How the emulator waits (latency); injectable so tests need not sleep. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The admin token when listening beyond loopback (default: a random one). */
+  adminToken?: string | undefined;
+  /** Timeouts and bounds (see ServerLimits). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningEmulator {
@@ -49,6 +60,8 @@ export interface RunningEmulator {
   identity: TrustedIdentity;
   /** The shell lines that point oci-log or the OCI SDK at this emulator. */
   exports: string[];
+  /** Needed by the admin endpoints (Authorization: Bearer) when listening beyond loopback. */
+  adminToken: string | undefined;
   stats(): { requests: Record<string, number> };
   stop(): Promise<void>;
 }
@@ -76,7 +89,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     discardEntries: options.discardEntries ?? false,
   });
   const faults = new FaultQueue();
+  const host = options.host ?? '127.0.0.1';
+  const admin: AdminAccess = { port: 0, token: isLoopback(host) ? undefined : (options.adminToken ?? randomBytes(24).toString('base64url')) };
   const emulator = createEmulatorServer({
+    admin,
+    ...(options.limits ? { limits: options.limits } : {}),
     store,
     trustedKeys: new Map([[normalizeKeyId(identity.keyId), identity.publicKey]]),
     ingestDelayMs: options.ingestDelayMs ?? 0,
@@ -86,7 +103,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     emulator.server.once('error', reject);
     emulator.server.listen(options.port ?? 0, host, () => {
@@ -95,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     });
   });
   const port = (emulator.server.address() as AddressInfo).port;
+  admin.port = port;
   const startedAt = (options.now ?? Date.now)();
   for (const f of options.faults ?? []) faults.add(makeFault(f, startedAt));
   // Listening on every address: clients on this machine reach it on loopback.
@@ -108,7 +125,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       `export OCI_CLI_CONFIG_FILE=${shellQuote(identity.configFile)}`,
       `export OCI_CLI_PROFILE=${shellQuote(identity.profile)}`,
       `export OCI_LOG_ENDPOINT=${shellQuote(url)}`,
+      ...(admin.token === undefined ? [] : [`export OCI_LOG_EMULATOR_TOKEN=${shellQuote(admin.token)}`]),
     ],
+    adminToken: admin.token,
     stats: emulator.stats,
     stop: () =>
       new Promise<void>((resolve) => {

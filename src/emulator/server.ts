@@ -1,14 +1,14 @@
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { adminApi } from './api/admin.js';
-import type { LiveSettings } from './api/admin.js';
+import { MAX_ADMIN_BODY_BYTES, adminApi, checkAdminAccess } from './api/admin.js';
+import type { AdminAccess, LiveSettings } from './api/admin.js';
 import type { ApiHandlers } from './api/api-request.js';
 import { ingestionApi } from './api/ingestion.js';
 import { managementApi } from './api/management.js';
 import { searchApi } from './api/search.js';
-import { readBody } from './body-reader.js';
+import { BodyBudget, readCappedBody, readDeclaredBody } from './body-reader.js';
 import { serviceCodeFor } from './faults.js';
 import type { Fault, FaultQueue } from './faults.js';
 import { HttpError, errorReply } from './http-error.js';
@@ -18,7 +18,7 @@ import { newRequestId } from './ocid.js';
 import { MAX_BODY_BYTES } from './put-logs-validation.js';
 import { route } from './router.js';
 import type { Api } from './router.js';
-import { verifyRequest } from './signature-verifier.js';
+import { hasBody, verifyBody, verifySignature } from './signature-verifier.js';
 import type { Store } from './store.js';
 
 export type { LiveSettings } from './api/admin.js';
@@ -37,7 +37,32 @@ export interface ServerOptions {
   now?: () => number;
   /** Waits ms (injectable so tests need not sleep); resolves early when the signal aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Who may use the admin endpoints; the port is filled in once listening. */
+  admin: AdminAccess;
+  limits?: Partial<ServerLimits>;
 }
+
+/** What one client, or many, can hold of the emulator. */
+export interface ServerLimits {
+  /** Time to receive a request's headers (slow or half-open connections are closed). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (a body shorter than its content-length). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; more are closed on arrival (file descriptors stay for the data dir). */
+  maxConnections: number;
+  /** Request bodies held at once, all requests together; beyond it a request gets 429 unread. */
+  maxBodiesHeldBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 65_000,
+  maxConnections: 512,
+  maxBodiesHeldBytes: 256 * 1024 * 1024,
+};
 
 export interface EmulatorServer {
   server: Server;
@@ -61,7 +86,34 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** What happens to a request once it has been through the fault queue and the handlers. */
-type Outcome = { reply: Reply } | { drop: 'reset' | 'stall'; fault: Fault };
+type Outcome = { reply: Reply } | { drop: 'reset' | 'stall'; fault: Fault } | { drop: 'gone' };
+
+const EMPTY = Buffer.alloc(0);
+
+function notAuthenticated(reason: string): HttpError {
+  return new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${reason}`);
+}
+
+/** An error answered before the body was read: the connection closes after it, dropping the rest. */
+function closing(err: HttpError): HttpError {
+  return new HttpError(err.status, err.code, err.message, { ...err.headers, connection: 'close' });
+}
+
+/** A refusal before the body is read: closes the connection if there is a body (it is never read), else keeps it. */
+function refusing(req: IncomingMessage, err: HttpError): HttpError {
+  const carriesBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return carriesBody ? closing(err) : err;
+}
+
+/** How a malformed request (one Node's parser refuses) is answered, as the service would: not a silent close. */
+function clientErrorAnswer(err: NodeJS.ErrnoException): string {
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    code: status === 408 ? 'RequestTimeout' : 'InvalidParameter',
+    message: status === 408 ? 'the request was not received in time' : status === 431 ? 'the request headers are too large' : `malformed HTTP request (${err.code ?? 'parse error'})`,
+  });
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
 
 /** The request target as a URL; one that is not a path (`//[x`, `*`) is a 400, not a crash. */
 function requestUrl(target: string): URL {
@@ -81,6 +133,8 @@ function requestUrl(target: string): URL {
 export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const budget = new BodyBudget(limits.maxBodiesHeldBytes);
   const requests: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const settings: LiveSettings = { latencyMs: options.latencyMs };
@@ -103,56 +157,64 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     res.end(payload);
   };
 
-  /** An API request after its body was read: signature, faults, then the handler. */
-  const api = (req: IncomingMessage, method: string, target: string, url: URL, body: Buffer): Outcome => {
+  /** An API request: route, signature (before any of the body is read), body, faults, handler. */
+  const api = async (req: IncomingMessage, method: string, target: string, url: URL): Promise<Outcome> => {
     const r = route(method, url.pathname);
-    if (!r) throw new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname.slice(0, 200)}`);
+    if (!r) throw refusing(req, new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname.slice(0, 200)}`));
     requests[r.op] = (requests[r.op] ?? 0) + 1;
-    const verdict = verifyRequest({ method, target, headers: req.headers, body }, {
-      publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)),
-      now,
-    });
-    if (!verdict.ok) throw new HttpError(401, 'NotAuthenticated', `The required information to complete authentication was not provided or was incorrect: ${verdict.reason}`);
-    const fault = options.faults.take(r.op, now());
-    if (fault?.kind === 'reset' || fault?.kind === 'stall') return { drop: fault.kind, fault };
-    if (fault?.kind === 'status') {
-      return {
-        reply: {
-          status: fault.status,
-          body: { code: serviceCodeFor(fault.status), message: `injected fault: ${fault.status} for ${r.op}` },
-          ...(fault.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
-        },
-      };
-    }
-    const handler = apis[r.api][r.op];
-    if (!handler) throw new HttpError(500, 'InternalServerError', `emulator bug: no handler for ${r.op}`);
-    let reply: Reply;
+    const signed = { method, target, headers: req.headers };
+    const verdict = verifySignature(signed, { publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)), now });
+    if (!verdict.ok) throw refusing(req, notAuthenticated(verdict.reason));
+    let body: Buffer = EMPTY;
+    let reserved = 0;
     try {
-      reply = handler({ params: r.params, url, headers: req.headers, body });
-    } catch (err) {
-      if (!(err instanceof HttpError) || fault === undefined) throw err;
-      reply = errorReply(err);
+      if (hasBody(method)) {
+        const length = Number(req.headers['content-length']);
+        if (length > MAX_BODY_BYTES) throw closing(new HttpError(400, 'InvalidParameter', `the request body is larger than ${MAX_BODY_BYTES} bytes (10 MB)`));
+        if (!budget.tryReserve(length)) {
+          throw closing(new HttpError(429, 'TooManyRequests', 'the emulator holds as many request bodies as it takes at once; retry', { 'retry-after': '1' }));
+        }
+        reserved = length;
+        const read = await readDeclaredBody(req, length);
+        if (read === 'aborted') return { drop: 'gone' };
+        body = read;
+        const reason = verifyBody(signed, body);
+        if (reason !== undefined) throw notAuthenticated(reason);
+      }
+      const fault = options.faults.take(r.op, now());
+      if (fault?.kind === 'reset' || fault?.kind === 'stall') return { drop: fault.kind, fault };
+      if (fault?.kind === 'status') {
+        return {
+          reply: {
+            status: fault.status,
+            body: { code: serviceCodeFor(fault.status), message: `injected fault: ${fault.status} for ${r.op}` },
+            ...(fault.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
+          },
+        };
+      }
+      const handler = apis[r.api][r.op];
+      if (!handler) throw new HttpError(500, 'InternalServerError', `emulator bug: no handler for ${r.op}`);
+      let reply: Reply;
+      try {
+        reply = handler({ params: r.params, url, headers: req.headers, body });
+      } catch (err) {
+        if (!(err instanceof HttpError) || fault === undefined) throw err;
+        reply = errorReply(err);
+      }
+      if (fault?.kind === 'reset-after') return { drop: 'reset', fault };
+      if (fault?.kind === 'stall-after') return { drop: 'stall', fault };
+      return { reply };
+    } finally {
+      budget.release(reserved);
     }
-    if (fault?.kind === 'reset-after') return { drop: 'reset', fault };
-    if (fault?.kind === 'stall-after') return { drop: 'stall', fault };
-    return { reply };
   };
 
-  /** Reads the body and works out the answer; the body lives only in here. */
-  const outcomeOf = async (req: IncomingMessage, res: ServerResponse, method: string, target: string, url: URL): Promise<Outcome | { admin: Reply }> => {
-    const body = await readBody(req);
-    if (body === 'too-large') {
-      res.setHeader('connection', 'close');
-      req.resume();
-      return { reply: { status: 400, body: { code: 'InvalidParameter', message: `the request body is larger than ${MAX_BODY_BYTES} bytes (10 MB)` } } };
-    }
-    if (url.pathname.startsWith('/_emulator/')) return { admin: admin(req, url, body) };
-    try {
-      return api(req, method, target, url, body);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      return { reply: errorReply(err) };
-    }
+  const adminRequest = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+    const refused = checkAdminAccess(req, url.pathname, options.admin);
+    if (refused) throw refusing(req, refused);
+    const body = await readCappedBody(req, MAX_ADMIN_BODY_BYTES);
+    if (body === 'too-large') throw closing(new HttpError(413, 'PayloadTooLarge', `admin request bodies are at most ${MAX_ADMIN_BODY_BYTES} bytes`));
+    return admin(req, url, body === 'aborted' ? EMPTY : body);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -165,11 +227,23 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       shown = String(reply.status);
       send(res, requestId, reply);
     };
+    // The one error boundary: whatever a request does, it gets an answer (or its fault), never a crash.
     try {
       const url = requestUrl(target);
-      const outcome = await outcomeOf(req, res, method, target, url);
-      if ('admin' in outcome) {
-        done(outcome.admin);
+      if (url.pathname.startsWith('/_emulator/')) {
+        done(await adminRequest(req, url));
+        return;
+      }
+      let outcome: Outcome;
+      try {
+        // The body lives only inside api(): what waits out the latency is the answer alone.
+        outcome = await api(req, method, target, url);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        outcome = { reply: errorReply(err) };
+      }
+      if ('drop' in outcome && outcome.drop === 'gone') {
+        shown = 'GONE';
         return;
       }
       if ('drop' in outcome && outcome.drop === 'stall') {
@@ -193,16 +267,32 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     } catch (err) {
       done(err instanceof HttpError ? errorReply(err) : { status: 500, body: { code: 'InternalServerError', message: `emulator bug: ${(err as Error).message}` } });
     } finally {
-      options.log?.(`${method} ${target} ${shown} ${now() - started}ms ${requestId}`);
+      options.log?.(`${method} ${target.length > 300 ? `${target.slice(0, 300)}…` : target} ${shown} ${now() - started}ms ${requestId}`);
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => void handle(req, res));
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // how often timed-out connections are looked for
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(clientErrorAnswer(err));
+  });
   return {
     server,
     settings,

@@ -44,11 +44,13 @@ export interface TestEmulator {
   stop(): Promise<void>;
 }
 
-/** Calls an /_emulator admin endpoint (no signature needed). */
-export function admin<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+/** Calls an /_emulator admin endpoint (no signature needed; the token only when it listens beyond loopback). */
+export function admin<T>(url: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(new URL(path, url), { method, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    const req = request(new URL(path, url), { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -92,7 +94,7 @@ async function waitForCreated(
 
 /** Starts an in-process emulator with a throwaway identity in a temp folder. */
 export async function startEmulator(
-  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log'> = {},
+  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits'> = {},
 ): Promise<TestEmulator> {
   const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
   const stateDir = givenStateDir ?? tempDir('oci-log-emu-');

@@ -26,6 +26,8 @@ export interface RawRequest {
   mutate?: (headers: Record<string, string>, body: Buffer) => Buffer;
   /** Aborts the request (the client giving up). */
   signal?: AbortSignal;
+  /** Send only this many bytes of the (signed, declared) body, and wait: a body shorter than its content-length. */
+  rawBodyLength?: number;
 }
 
 export function keyFromConfig(configFile: string, profile: string): { keyId: string; key: KeyObject } {
@@ -80,6 +82,6 @@ export function signedRequest(r: RawRequest): Promise<RawResponse> {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, localPort, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
-    req.end(hasBody ? body : undefined);
+    req.end(hasBody ? (r.rawBodyLength === undefined ? body : body.subarray(0, r.rawBodyLength)) : undefined);
   });
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
 import { parseDuration } from '../../core/duration.js';
-import { DataDirError, FaultError, IdentityError, makeFault, startEmulator } from '../../emulator/index.js';
+import { DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
 import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 import { parseFaultFlag } from '../fault-flag.js';
@@ -45,6 +45,11 @@ export const emulatorCommand = defineCommand({
     latency: { type: 'string', describe: 'Answer every API request this long after it arrived, like a distant region: ms, or a duration like 200ms, 1s (default 0)' },
     'max-entries': { type: 'number', default: 1_000_000, describe: 'Entries kept per log; the oldest are dropped beyond it' },
     'discard-entries': { type: 'boolean', default: false, describe: 'Validate and count entries but keep none (for benchmarks)' },
+    'max-connections': {
+      type: 'number',
+      default: DEFAULT_LIMITS.maxConnections,
+      describe: 'Connections open at once; more are closed on arrival (keeps file descriptors for the data dir)',
+    },
   },
   examples: [
     ['$0 emulator', 'start on a free port; paste the printed export lines into your shell'],
@@ -57,6 +62,11 @@ export const emulatorCommand = defineCommand({
     if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port ${argv.port}: must be 0 to 65535`);
     if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
     if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
+    if (!Number.isInteger(argv['max-connections']) || argv['max-connections'] < 1) throw new UsageError(`--max-connections ${argv['max-connections']}: must be a whole number, 1 or more`);
+    const adminToken = io.env['OCI_LOG_EMULATOR_TOKEN'] || undefined;
+    if (adminToken !== undefined && !/^[A-Za-z0-9_.~+/=-]{16,200}$/.test(adminToken)) {
+      throw new UsageError('OCI_LOG_EMULATOR_TOKEN: must be 16 to 200 letters, digits or -._~+/= (or unset, for a random token)');
+    }
     const latencyMs = argv.latency === undefined ? 0 : parseDuration(/^\d+$/.test(argv.latency) ? `${argv.latency}ms` : argv.latency);
     if (latencyMs === undefined || latencyMs > 600_000) throw new UsageError(`--latency ${argv.latency}: must be ms or a duration (like 200ms, 1.5s), at most 10m`);
     const faults: FaultSpec[] = [];
@@ -90,6 +100,8 @@ export const emulatorCommand = defineCommand({
         maxEntriesPerLog: argv['max-entries'],
         discardEntries: argv['discard-entries'],
         faults,
+        adminToken,
+        limits: { maxConnections: argv['max-connections'] },
         ...(argv.verbose ? { log: (line: string) => io.stderr.write(`oci-log emulator: ${line}\n`) } : {}),
       });
     } catch (err) {
@@ -110,6 +122,13 @@ export const emulatorCommand = defineCommand({
       io.stderr.write(
         `oci-log emulator: OCI Logging emulator listening on ${emulator.url}, trusting ${who}.\n` +
           `oci-log emulator: paste the export lines above into your shell (or eval them); Ctrl-C stops.\n`,
+      );
+    }
+    // Said even with --quiet: it is about who else can reach this machine.
+    if (!isLoopback(argv.host)) {
+      io.stderr.write(
+        `oci-log emulator: warning: listening on ${argv.host}, beyond loopback: other machines can reach it. ` +
+          `Its admin endpoints (entries, faults) need 'Authorization: Bearer $OCI_LOG_EMULATOR_TOKEN' (exported above).\n`,
       );
     }
     await new Promise<void>((done) => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { FaultError, makeFault } from '../faults.js';
 import type { FaultQueue } from '../faults.js';
@@ -6,6 +7,49 @@ import type { Reply } from '../http-error.js';
 import type { Store } from '../store.js';
 
 export const MAX_LATENCY_MS = 600_000;
+/** Admin bodies are small JSON objects; anything bigger is refused unread. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** True when an address to listen on reaches this machine only. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_HOST.test(host) || host === '::1';
+}
+
+export interface AdminAccess {
+  /** The port the emulator listens on (the Host header must name it). */
+  port: number;
+  /** Required as `Authorization: Bearer TOKEN` when set (listening beyond loopback). */
+  token: string | undefined;
+}
+
+/**
+ * Who may use /_emulator/*. Never a web page: a request with an Origin
+ * header is refused (a cross-site form or fetch). Listening on loopback, the
+ * Host header must name loopback and this port (DNS rebinding sends the
+ * attacker's name). Listening beyond loopback, every admin request but
+ * health needs the token printed at start.
+ */
+export function checkAdminAccess(req: IncomingMessage, path: string, access: AdminAccess): HttpError | undefined {
+  if (req.headers.origin !== undefined) return new HttpError(403, 'Forbidden', 'the admin endpoints do not answer web pages (the request has an Origin header)');
+  if (access.token === undefined) {
+    const host = req.headers.host ?? '';
+    const m = /^(.*?)(?::(\d+))?$/.exec(host);
+    if (!m || !isLoopback(m[1] ?? '') || (m[2] !== undefined && Number(m[2]) !== access.port)) {
+      return new HttpError(403, 'Forbidden', `the admin endpoints answer requests for this machine only (Host ${JSON.stringify(host.slice(0, 100))})`);
+    }
+    return undefined;
+  }
+  if (path === '/_emulator/health') return undefined;
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const expected = Buffer.from(access.token);
+  const actual = Buffer.from(given);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return new HttpError(401, 'NotAuthenticated', 'the admin endpoints need Authorization: Bearer $OCI_LOG_EMULATOR_TOKEN when the emulator listens beyond loopback');
+  }
+  return undefined;
+}
 
 /** The emulator's settings that the admin API can change while it runs. */
 export interface LiveSettings {

@@ -108,24 +108,58 @@ function searchable(entry: StoredEntry): Searchable {
 
 type FieldType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'ARRAY';
 
-/** isReturnFieldInfo: the fields the page's entries have, as dotted names with their types. */
+/**
+ * isReturnFieldInfo: the fields the page's entries have, as dotted names
+ * with their types. Walks with its own stack, so no nesting depth can
+ * overflow the call stack.
+ */
 function fieldInfo(contents: Array<Record<string, unknown>>): Array<{ fieldName: string; fieldType: FieldType }> {
   const found = new Map<string, FieldType>();
-  const walk = (prefix: string, value: unknown): void => {
+  const stack: Array<[string, unknown]> = contents.map((c) => ['', c]);
+  while (stack.length > 0) {
+    const [prefix, value] = stack.pop() as [string, unknown];
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) walk(prefix === '' ? k : `${prefix}.${k}`, v);
-      return;
+      const children = Object.entries(value);
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [k, v] = children[i] as [string, unknown];
+        stack.push([prefix === '' ? k : `${prefix}.${k}`, v]);
+      }
+      continue;
     }
-    if (prefix === '' || found.has(prefix)) return;
+    if (prefix === '' || found.has(prefix)) continue;
     found.set(prefix, Array.isArray(value) ? 'ARRAY' : typeof value === 'number' ? 'NUMBER' : typeof value === 'boolean' ? 'BOOLEAN' : 'STRING');
-  };
-  for (const c of contents) walk('', c);
+  }
   return [...found].map(([fieldName, fieldType]) => ({ fieldName, fieldType }));
+}
+
+/**
+ * JSON data nested deeper than this is searched and returned as text, like
+ * any data that is not a JSON object: JSON.stringify (answering the search)
+ * overflows the call stack near 4,000 levels, and so would a client's
+ * serializer. How the service treats such data is not documented.
+ */
+export const MAX_DATA_DEPTH = 1000;
+
+/** True when JSON text opens more than `limit` arrays and objects at once (quoted text skipped). */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 0x5c /* \\ */) i++;
+      else if (c === 0x22 /* " */) quoted = false;
+    } else if (c === 0x22) quoted = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return false;
 }
 
 /** Search gives back JSON-object data as the object and anything else as {"message": text}. */
 function searchData(data: string): unknown {
-  if (data.startsWith('{')) {
+  if (data.startsWith('{') && !nestedDeeperThan(data, MAX_DATA_DEPTH)) {
     try {
       const parsed: unknown = JSON.parse(data);
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
