@@ -10,9 +10,23 @@ export type { Operation } from './router.js';
  * - reset / stall: drops the connection / never answers; not processed;
  * - reset-after / stall-after: the request is processed (a PutLogs is
  *   stored, a create creates), then the connection is dropped / never
- *   answered: "the request timed out, but it was done".
+ *   answered: "the request timed out, but it was done";
+ * - work-request-fails: a create, update, move or delete is accepted (202),
+ *   and its work request ends FAILED, with an error, having changed nothing.
  */
-export const FAULT_KINDS = ['status', 'reset', 'stall', 'reset-after', 'stall-after'] as const;
+export const FAULT_KINDS = ['status', 'reset', 'stall', 'reset-after', 'stall-after', 'work-request-fails'] as const;
+
+/** The operations that answer with a work request (the ones work-request-fails applies to). */
+export const WORK_REQUEST_OPERATIONS: readonly Operation[] = [
+  'createLogGroup',
+  'updateLogGroup',
+  'deleteLogGroup',
+  'changeLogGroupCompartment',
+  'createLog',
+  'updateLog',
+  'deleteLog',
+  'changeLogLogGroup',
+];
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
@@ -92,6 +106,9 @@ export function makeFault(input: unknown, now: number): Fault {
     kind = o['kind'] as FaultKind;
   }
   if (kind !== 'status' && o['status'] !== undefined) throw new FaultError(`status goes with kind status only, not ${kind}`);
+  if (kind === 'work-request-fails' && op !== '*' && !WORK_REQUEST_OPERATIONS.includes(op as Operation)) {
+    throw new FaultError(`kind work-request-fails applies to the operations that answer with a work request: ${WORK_REQUEST_OPERATIONS.join(', ')}`);
+  }
   const status = o['status'] === undefined ? 500 : o['status'];
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) throw new FaultError(`status must be an HTTP error status 400-599, got ${JSON.stringify(o['status'])}`);
   const forMs = millis(o, 'forMs', 1);
@@ -160,7 +177,10 @@ export class FaultQueue {
   /** Takes the first fault that applies to an operation at `now`, counting a count fault down. */
   take(op: Operation, now: number): Fault | undefined {
     this.expire(now);
-    const fault = this.faults.find((f) => (f.op === op || f.op === '*') && (f.from === undefined || f.from <= now));
+    const makesWorkRequest = WORK_REQUEST_OPERATIONS.includes(op);
+    const fault = this.faults.find(
+      (f) => (f.op === op || f.op === '*') && (f.from === undefined || f.from <= now) && (f.kind !== 'work-request-fails' || makesWorkRequest),
+    );
     if (!fault) return undefined;
     if (fault.remaining !== undefined) {
       fault.remaining -= 1;

@@ -17,7 +17,7 @@ export type { FaultSpec, FaultView } from './faults.js';
 export type { TrustedIdentity } from './identity.js';
 export type { ServerLimits } from './server.js';
 export { DEFAULT_LIMITS } from './server.js';
-export { isLoopback } from './api/admin.js';
+export { COMPARTMENT_OCID, isLoopback } from './api/admin.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   home?: string | undefined;
   /** Keep state here across restarts; memory only when undefined. */
   dataDir?: string | undefined;
+  /** Compartments that exist besides the tenancy (a request naming another gets 404). */
+  compartments?: readonly string[];
   ingestDelayMs?: number;
   maxEntriesPerLog?: number;
   discardEntries?: boolean;
@@ -87,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     dataDir: options.dataDir,
     maxEntriesPerLog: options.maxEntriesPerLog ?? 1_000_000,
     discardEntries: options.discardEntries ?? false,
+    compartments: options.compartments ?? [],
   });
   const faults = new FaultQueue();
   const host = options.host ?? '127.0.0.1';

@@ -160,7 +160,12 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   /** An API request: route, signature (before any of the body is read), body, faults, handler. */
   const api = async (req: IncomingMessage, method: string, target: string, url: URL): Promise<Outcome> => {
     const r = route(method, url.pathname);
-    if (!r) throw refusing(req, new HttpError(404, 'NotFound', `no such operation: ${method} ${url.pathname.slice(0, 200)}`));
+    const where = `${method} ${url.pathname.slice(0, 200)}`;
+    if (r.kind === 'not-found') throw refusing(req, new HttpError(404, 'NotFound', `no such operation: ${where}`));
+    if (r.kind === 'method-not-allowed') {
+      throw refusing(req, new HttpError(405, 'MethodNotAllowed', `no such operation: ${where} (this path takes ${r.allowed.join(', ')})`, { allow: r.allowed.join(', ') }));
+    }
+    if (r.kind === 'not-implemented') throw refusing(req, new HttpError(501, 'MethodNotImplemented', `${r.op} (${where}) is an OCI Logging operation the emulator does not implement`));
     requests[r.op] = (requests[r.op] ?? 0) + 1;
     const signed = { method, target, headers: req.headers };
     const verdict = verifySignature(signed, { publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)), now });
@@ -196,7 +201,7 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       if (!handler) throw new HttpError(500, 'InternalServerError', `emulator bug: no handler for ${r.op}`);
       let reply: Reply;
       try {
-        reply = handler({ params: r.params, url, headers: req.headers, body });
+        reply = handler({ params: r.params, url, headers: req.headers, body, failWorkRequest: fault?.kind === 'work-request-fails' });
       } catch (err) {
         if (!(err instanceof HttpError) || fault === undefined) throw err;
         reply = errorReply(err);

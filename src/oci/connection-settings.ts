@@ -15,6 +15,8 @@ export interface ConnectionSettings {
   endpoint: URL | undefined;
   /** $HOME, to expand ~ in config paths. */
   home: string | undefined;
+  /** The environment (io.env): the variables principals and permission checks read. Empty when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The key a request is signed with: keyId is `tenancy/user/fingerprint` or `ST$<token>`. */

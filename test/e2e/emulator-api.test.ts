@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { startEmulator as startRaw } from '../../src/emulator/index.js';
-import { startEmulator } from '../helpers/emulator.js';
+import { admin, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawRequest, RawResponse } from '../helpers/raw-signer.js';
@@ -61,6 +61,7 @@ describe('emulator API rules over real HTTP', function () {
 
     it('answers 202 with no body and an opc-work-request-id, and keeps compartments apart', async () => {
       const compartment = 'ocid1.compartment.oc1..aaaaaaaaemulatortestcompartment';
+      await admin(emu.url, 'POST', '/_emulator/compartments', { id: compartment });
       const r = await api.call('POST', '/20200531/logGroups', { compartmentId: compartment, displayName: 'mgmt-rules' });
       expect(r.status, r.body).to.equal(202);
       expect(r.body).to.equal('');
@@ -75,6 +76,7 @@ describe('emulator API rules over real HTTP', function () {
 
     it('counts limit before the displayName filter, as the service documents, and sorts on request', async () => {
       const c = 'ocid1.compartment.oc1..aaaaaaaaemulatorlisttest';
+      await admin(emu.url, 'POST', '/_emulator/compartments', { id: c });
       for (const displayName of ['list-b', 'list-a', 'list-c']) expect((await api.call('POST', '/20200531/logGroups', { compartmentId: c, displayName })).status).to.equal(202);
       const pages: string[][] = [];
       let page: string | undefined;

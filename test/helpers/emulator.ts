@@ -17,7 +17,7 @@ export interface RawEntry {
 export interface FaultSpec {
   op: Operation | '*';
   status?: number;
-  kind?: 'status' | 'reset' | 'stall' | 'reset-after' | 'stall-after';
+  kind?: 'status' | 'reset' | 'stall' | 'reset-after' | 'stall-after' | 'work-request-fails';
   count?: number;
   /** Catch every request for this long (instead of count requests), starting fromMs from now. */
   forMs?: number;
@@ -40,7 +40,7 @@ export interface TestEmulator {
   injectFault(fault: FaultSpec): Promise<void>;
   clearFaults(): Promise<void>;
   setLatency(ms: number): Promise<void>;
-  stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number> }>;
+  stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number>; droppedAsOlderThanRetention: Record<string, number> }>;
   stop(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
 import { parseDuration } from '../../core/duration.js';
-import { DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
+import { COMPARTMENT_OCID, DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
 import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 import { parseFaultFlag } from '../fault-flag.js';
@@ -31,6 +31,12 @@ export const emulatorCommand = defineCommand({
     'config-file': { type: 'string', describe: 'Trust this OCI config file\'s profile [env OCI_CLI_CONFIG_FILE] (default ~/.oci/config if it exists)' },
     profile: { type: 'string', describe: 'Profile to trust [env OCI_CLI_PROFILE] (default DEFAULT)' },
     'data-dir': { type: 'string', describe: 'Keep log groups, logs and entries here across restarts (default: memory only)' },
+    compartment: {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'A compartment OCID that exists besides the tenancy (repeatable); others get 404, as on the service',
+    },
     'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
     verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
     'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
@@ -63,6 +69,7 @@ export const emulatorCommand = defineCommand({
     if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
     if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
     if (!Number.isInteger(argv['max-connections']) || argv['max-connections'] < 1) throw new UsageError(`--max-connections ${argv['max-connections']}: must be a whole number, 1 or more`);
+    for (const c of argv.compartment) if (!COMPARTMENT_OCID.test(c)) throw new UsageError(`--compartment ${c}: not a compartment OCID (ocid1.compartment.oc1..…)`);
     const adminToken = io.env['OCI_LOG_EMULATOR_TOKEN'] || undefined;
     if (adminToken !== undefined && !/^[A-Za-z0-9_.~+/=-]{16,200}$/.test(adminToken)) {
       throw new UsageError('OCI_LOG_EMULATOR_TOKEN: must be 16 to 200 letters, digits or -._~+/= (or unset, for a random token)');
@@ -95,6 +102,7 @@ export const emulatorCommand = defineCommand({
         newIdentity: argv['new-identity'],
         home: io.env['HOME'],
         dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
+        compartments: argv.compartment,
         ingestDelayMs: argv['ingest-delay'],
         latencyMs,
         maxEntriesPerLog: argv['max-entries'],

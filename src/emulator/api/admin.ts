@@ -4,9 +4,12 @@ import { FaultError, makeFault } from '../faults.js';
 import type { FaultQueue } from '../faults.js';
 import { HttpError, invalid, parseJsonBody } from '../http-error.js';
 import type { Reply } from '../http-error.js';
+import { newGlobalOcid } from '../ocid.js';
 import type { Store } from '../store.js';
 
 export const MAX_LATENCY_MS = 600_000;
+/** What --compartment and the admin API take. */
+export const COMPARTMENT_OCID = /^ocid1\.compartment\.[a-z0-9-]+\.[a-z0-9-]*\.[A-Za-z0-9]{1,255}$/;
 /** Admin bodies are small JSON objects; anything bigger is refused unread. */
 export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
@@ -71,7 +74,20 @@ export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, bo
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
-    if (path === '/_emulator/stats') return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts() } };
+    if (path === '/_emulator/stats') {
+      return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts(), droppedAsOlderThanRetention: ctx.store.droppedCounts() } };
+    }
+    if (path === '/_emulator/compartments') {
+      if (method === 'GET') return { status: 200, body: [...ctx.store.compartments].map((id) => ({ id, isTenancy: id === ctx.store.tenancy })) };
+      if (method === 'POST') {
+        const given = body.length === 0 ? undefined : parseJsonBody(body)['id'];
+        if (given !== undefined && (typeof given !== 'string' || !COMPARTMENT_OCID.test(given))) throw invalid(`id: must be a compartment OCID (ocid1.compartment.…), got ${JSON.stringify(given).slice(0, 100)}`);
+        const id = given ?? newGlobalOcid('compartment');
+        ctx.store.compartments.add(id);
+        ctx.store.save();
+        return { status: 201, body: { id } };
+      }
+    }
     if (path === '/_emulator/faults') {
       if (method === 'DELETE') {
         ctx.faults.clear();

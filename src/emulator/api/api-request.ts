@@ -9,6 +9,8 @@ export interface ApiRequest {
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** A work-request-fails fault caught this request: its work request is to end FAILED, changing nothing. */
+  failWorkRequest?: boolean;
 }
 
 export type ApiHandler = (req: ApiRequest) => Reply;

@@ -1,21 +1,36 @@
+import { truncateData } from '../field-truncation.js';
 import { HttpError, invalid } from '../http-error.js';
 import { validatePutLogs } from '../put-logs-validation.js';
 import type { Store } from '../store.js';
 import type { ApiHandlers } from './api-request.js';
+
+const DAY = 86_400_000;
 
 export interface IngestionContext {
   store: Store;
   now: () => number;
 }
 
-/** The ingestion API: PutLogs. */
+/**
+ * The ingestion API: PutLogs. Like the service (as third-party probes of it
+ * report; Oracle does not document it), an entry's time is not checked
+ * against the clock: entries from the future are kept, and entries older
+ * than the log's retention are accepted (200) but dropped. Long data fields
+ * are truncated (field-truncation.ts).
+ */
 export function ingestionApi(ctx: IngestionContext): ApiHandlers {
   return {
     putLogs: ({ params: [logId = ''], body }) => {
-      if (!ctx.store.logs.has(logId)) throw new HttpError(404, '404', `${logId} logId not found`);
-      const result = validatePutLogs(body, ctx.now());
+      const log = ctx.store.logs.get(logId);
+      if (!log || log.lifecycleState === 'DELETING') throw new HttpError(404, '404', `${logId} logId not found`);
+      const now = ctx.now();
+      const result = validatePutLogs(body, now);
       if (!result.ok) throw invalid(result.message);
-      ctx.store.append(logId, result.entries);
+      const oldest = now - log.retentionDuration * DAY;
+      const kept = result.entries.filter((e) => e.time >= oldest);
+      for (const e of kept) e.data = truncateData(e.data);
+      ctx.store.countDropped(logId, result.entries.length - kept.length);
+      ctx.store.append(logId, kept);
       return { status: 200 };
     },
   };
