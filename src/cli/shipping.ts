@@ -43,7 +43,7 @@ export async function openSender(options: ShippingOptions): Promise<{ send: Send
     };
   }
   const settings = readConnectionSettings(options.connection, io.env);
-  const credentials = await resolveCredentials(settings);
+  const credentials = await resolveCredentials(settings, options.quiet ? {} : { warn: (message) => warn(io, `warning: ${message}`) });
   const endpoint = await serviceEndpoint('ingestion', settings, credentials);
   const client = new PutLogsClient({ endpoint, credentials, timeoutMs: options.delivery.requestTimeoutMs });
   return { send: (logId, body) => client.send(logId, body), close: () => client.close() };

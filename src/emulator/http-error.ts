@@ -1,7 +1,10 @@
 /** What a handler answers: a status, an optional JSON body and extra headers. */
 export interface Reply {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, text/plain (the instance metadata service's answers). */
+  text?: string;
   headers?: Record<string, string>;
 }
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { isLoopback } from './api/admin.js';
 import type { AdminAccess } from './api/admin.js';
 import { FaultQueue, makeFault } from './faults.js';
 import type { FaultSpec } from './faults.js';
 import { normalizeKeyId, resolveIdentity } from './identity.js';
 import type { TrustedIdentity } from './identity.js';
+import { Principals } from './auth/principals.js';
 import { createEmulatorServer } from './server.js';
 import type { ServerLimits } from './server.js';
 import { Store } from './store.js';
@@ -18,6 +20,7 @@ export type { TrustedIdentity } from './identity.js';
 export type { ServerLimits } from './server.js';
 export { DEFAULT_LIMITS } from './server.js';
 export { COMPARTMENT_OCID, isLoopback } from './api/admin.js';
+export { SESSION_PROFILE } from './auth/principals.js';
 
 export interface EmulatorOptions {
   host?: string;
@@ -53,6 +56,12 @@ export interface EmulatorOptions {
   adminToken?: string | undefined;
   /** Timeouts and bounds (see ServerLimits). */
   limits?: Partial<ServerLimits>;
+  /**
+   * Serve every auth type: instance metadata and federation endpoints, a
+   * resource principal, a session-token profile and an OKE proxymux, with
+   * their material in <stateDir>/principals.
+   */
+  principals?: boolean;
 }
 
 export interface RunningEmulator {
@@ -64,6 +73,10 @@ export interface RunningEmulator {
   exports: string[];
   /** Needed by the admin endpoints (Authorization: Bearer) when listening beyond loopback. */
   adminToken: string | undefined;
+  /** With principals: the shell lines that point --auth instance_principal, resource_principal and oke_workload_identity at it. */
+  principalExports: string[] | undefined;
+  /** With principals: the config file whose profile EMULATOR_SESSION is a session-token profile it trusts. */
+  sessionConfigFile: string | undefined;
   stats(): { requests: Record<string, number> };
   stop(): Promise<void>;
 }
@@ -94,8 +107,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults = new FaultQueue();
   const host = options.host ?? '127.0.0.1';
   const admin: AdminAccess = { port: 0, token: isLoopback(host) ? undefined : (options.adminToken ?? randomBytes(24).toString('base64url')) };
+  const now = options.now ?? Date.now;
+  const principals = options.principals
+    ? new Principals({ dir: join(options.stateDir, 'principals'), tenancy: identity.tenancy, user: identity.user, region: identity.region, now })
+    : undefined;
   const emulator = createEmulatorServer({
     admin,
+    principals,
     ...(options.limits ? { limits: options.limits } : {}),
     store,
     trustedKeys: new Map([[normalizeKeyId(identity.keyId), identity.publicKey]]),
@@ -120,7 +138,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   // Listening on every address: clients on this machine reach it on loopback.
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+  const principalExports = await principals?.start(url);
   return {
+    principalExports,
+    sessionConfigFile: principals?.files.sessionConfig,
     url,
     port,
     identity,
@@ -132,11 +153,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     ],
     adminToken: admin.token,
     stats: emulator.stats,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        emulator.server.close(() => resolve());
-        emulator.closeConnections();
-        store.save();
-      }),
+    stop: async () => {
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          emulator.server.close(() => resolve());
+          emulator.closeConnections();
+          store.save();
+        }),
+        principals?.stop(),
+      ]);
+    },
   };
 }

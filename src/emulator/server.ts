@@ -20,6 +20,7 @@ import { route } from './router.js';
 import type { Api } from './router.js';
 import { hasBody, verifyBody, verifySignature } from './signature-verifier.js';
 import type { Store } from './store.js';
+import type { Principals } from './auth/principals.js';
 
 export type { LiveSettings } from './api/admin.js';
 
@@ -39,6 +40,8 @@ export interface ServerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Who may use the admin endpoints; the port is filled in once listening. */
   admin: AdminAccess;
+  /** The emulator's identity services (instance metadata, federation, tokens), when it serves every auth type. */
+  principals?: Principals | undefined;
   limits?: Partial<ServerLimits>;
 }
 
@@ -143,14 +146,22 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     management: managementApi({ store: options.store, now }),
     search: searchApi({ store: options.store, now, ingestDelayMs: options.ingestDelayMs }),
   };
-  const admin = adminApi({ store: options.store, faults: options.faults, settings, now, requests: () => ({ ...requests }) });
+  const admin = adminApi({ store: options.store, faults: options.faults, settings, now, requests: () => ({ ...requests }), principals: options.principals });
+
+  /** An API key's public key; or, for keyId ST$<token>, the session key of a token this emulator issued. */
+  const publicKeyFor = (keyId: string): KeyObject | undefined | string => {
+    if (!keyId.startsWith('ST$')) return options.trustedKeys.get(normalizeKeyId(keyId));
+    if (!options.principals) return 'session tokens are trusted only by an emulator started with --principal-exports-file';
+    const check = options.principals.tokens.verify(keyId.slice(3));
+    return check.ok ? check.sessionKey : check.reason;
+  };
 
   const send = (res: ServerResponse, requestId: string, reply: Reply): void => {
     if (res.destroyed || res.headersSent) return;
-    const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const payload = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     res.writeHead(reply.status, {
       'opc-request-id': requestId,
-      ...(payload === '' ? {} : { 'content-type': 'application/json' }),
+      ...(payload === '' ? {} : { 'content-type': reply.text === undefined ? 'application/json' : 'text/plain' }),
       'content-length': Buffer.byteLength(payload),
       ...reply.headers,
     });
@@ -168,7 +179,7 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     if (r.kind === 'not-implemented') throw refusing(req, new HttpError(501, 'MethodNotImplemented', `${r.op} (${where}) is an OCI Logging operation the emulator does not implement`));
     requests[r.op] = (requests[r.op] ?? 0) + 1;
     const signed = { method, target, headers: req.headers };
-    const verdict = verifySignature(signed, { publicKeyFor: (keyId) => options.trustedKeys.get(normalizeKeyId(keyId)), now });
+    const verdict = verifySignature(signed, { publicKeyFor, now });
     if (!verdict.ok) throw refusing(req, notAuthenticated(verdict.reason));
     let body: Buffer = EMPTY;
     let reserved = 0;
@@ -237,6 +248,11 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       const url = requestUrl(target);
       if (url.pathname.startsWith('/_emulator/')) {
         done(await adminRequest(req, url));
+        return;
+      }
+      if (url.pathname.startsWith('/opc/v2/') || url.pathname === '/v1/x509') {
+        if (!options.principals) throw refusing(req, new HttpError(404, 'NotFound', 'the instance metadata and federation endpoints are served by an emulator started with --principal-exports-file'));
+        done(await options.principals.identity(req, url, now()));
         return;
       }
       let outcome: Outcome;

@@ -12,8 +12,8 @@ export interface SignedRequest {
 }
 
 export interface VerifierOptions {
-  /** The public key trusted for a keyId, or undefined when the keyId is unknown. */
-  publicKeyFor(keyId: string): KeyObject | undefined;
+  /** The public key trusted for a keyId; undefined when the keyId is unknown, or why it is not trusted (an expired token). */
+  publicKeyFor(keyId: string): KeyObject | undefined | string;
   /** Current time in ms; injectable so the published examples can be checked at their own date. */
   now?: () => number;
   /** Allowed clock skew, 5 minutes as the service allows. */
@@ -113,6 +113,7 @@ export function verifySignature(req: SignedHeaders, options: VerifierOptions): V
   if (BODY_METHODS.has(method) && !/^\d{1,15}$/.test(header(req, 'content-length') ?? '')) return fail('content-length is not a byte count');
 
   const key = options.publicKeyFor(keyId);
+  if (typeof key === 'string') return fail(key);
   if (!key) return fail(`the keyId ${keyId.length > 120 ? `${keyId.slice(0, 120)}…` : keyId} is not known to this server`);
   const ok = verifySignature_('sha256', Buffer.from(lines.join('\n')), key, Buffer.from(signature, 'base64'));
   return ok ? { ok: true, keyId } : fail('the signature does not match the request (wrong key, or the request was changed)');

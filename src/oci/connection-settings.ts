@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuthenticationDetailsProvider } from 'oci-common';
 
-export const AUTH_TYPES = ['api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
+export const AUTH_TYPES = ['api_key', 'security_token', 'instance_principal', 'resource_principal', 'oke_workload_identity'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** Where credentials and the endpoint come from, as resolved from flags and OCI_CLI_* variables. */

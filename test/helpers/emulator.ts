@@ -94,7 +94,7 @@ async function waitForCreated(
 
 /** Starts an in-process emulator with a throwaway identity in a temp folder. */
 export async function startEmulator(
-  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits'> = {},
+  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits' | 'principals'> = {},
 ): Promise<TestEmulator> {
   const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
   const stateDir = givenStateDir ?? tempDir('oci-log-emu-');

@@ -38,6 +38,11 @@ export const emulatorCommand = defineCommand({
       describe: 'A compartment OCID that exists besides the tenancy (repeatable); others get 404, as on the service',
     },
     'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
+    'principal-exports-file': {
+      type: 'string',
+      describe:
+        'Also serve every auth type (instance and resource principals, session tokens, OKE workload identity) and write the variables that use them to this file',
+    },
     verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
     'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
     fault: {
@@ -62,6 +67,7 @@ export const emulatorCommand = defineCommand({
     ['$0 emulator --data-dir ./oci-data --exports-file ./emulator.env &', 'keep state across restarts; source ./emulator.env'],
     ['$0 emulator --fault putLogs:429:3 --fault putLogs:reset', 'answer 429 three times, then drop one connection'],
     ['$0 emulator --latency 200ms --fault putLogs:503:for=90s:from=30s', 'a distant region that has a 90-second outage 30 seconds in'],
+    ['$0 emulator --principal-exports-file ./principals.env &', 'serve every auth type; source ./principals.env, then use --auth instance_principal etc.'],
   ],
   handler: async (argv) => {
     const { io } = argv;
@@ -110,6 +116,7 @@ export const emulatorCommand = defineCommand({
         faults,
         adminToken,
         limits: { maxConnections: argv['max-connections'] },
+        principals: argv['principal-exports-file'] !== undefined,
         ...(argv.verbose ? { log: (line: string) => io.stderr.write(`oci-log emulator: ${line}\n`) } : {}),
       });
     } catch (err) {
@@ -123,6 +130,7 @@ export const emulatorCommand = defineCommand({
     }
     const lines = emulator.exports.join('\n') + '\n';
     if (argv['exports-file']) writeAtomic(resolve(argv['exports-file']), lines);
+    if (argv['principal-exports-file'] && emulator.principalExports) writeAtomic(resolve(argv['principal-exports-file']), emulator.principalExports.join('\n') + '\n');
     io.stdout.write(lines);
     if (!argv.quiet) {
       if (emulator.identity.notTrusted) io.stderr.write(`oci-log emulator: not trusting that profile: ${emulator.identity.notTrusted}\n`);

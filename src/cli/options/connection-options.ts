@@ -67,6 +67,7 @@ export function readConnectionSettings(
     region: nonEmpty(argv.region) ?? nonEmpty(env['OCI_CLI_REGION']),
     endpoint: endpoint === undefined ? undefined : parseEndpoint(endpoint),
     home: nonEmpty(env['HOME']),
+    env,
   };
 }
 

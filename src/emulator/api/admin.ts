@@ -6,6 +6,7 @@ import { HttpError, invalid, parseJsonBody } from '../http-error.js';
 import type { Reply } from '../http-error.js';
 import { newGlobalOcid } from '../ocid.js';
 import type { Store } from '../store.js';
+import type { Principals } from '../auth/principals.js';
 
 export const MAX_LATENCY_MS = 600_000;
 /** What --compartment and the admin API take. */
@@ -66,6 +67,7 @@ export interface AdminContext {
   now: () => number;
   /** Requests served per operation. */
   requests: () => Record<string, number>;
+  principals?: Principals | undefined;
 }
 
 /** The /_emulator/* endpoints: health, stats, faults, latency and a log's stored entries. No signature needed. */
@@ -76,6 +78,11 @@ export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, bo
     if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
     if (path === '/_emulator/stats') {
       return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts(), droppedAsOlderThanRetention: ctx.store.droppedCounts() } };
+    }
+    if (path === '/_emulator/principals/rotate' && method === 'POST') {
+      if (!ctx.principals) throw new HttpError(404, 'NotFound', 'no principals: start the emulator with --principal-exports-file');
+      ctx.principals.rotate();
+      return { status: 200, body: { rotated: ['session token', 'resource principal RPST'] } };
     }
     if (path === '/_emulator/compartments') {
       if (method === 'GET') return { status: 200, body: [...ctx.store.compartments].map((id) => ({ id, isTenancy: id === ctx.store.tenancy })) };
