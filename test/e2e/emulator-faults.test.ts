@@ -1,8 +1,5 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { runMain, startMain } from '../helpers/main-in-process.js';
 import { admin, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { eventually } from '../helpers/cli.js';
@@ -184,37 +181,30 @@ describe('emulator faults over time, after processing, and latency', function ()
 
   describe('the command', () => {
     it('takes --latency and duration faults, listed by the admin endpoints, and stops on SIGTERM', async () => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-      stderr.resume();
-      const signals = new EventEmitter();
-      const io: CliIo = { stdin: new PassThrough(), stdout, stderr, env: { HOME: tempDir() }, signals, exitCode: 0 };
-      const exited = main(['emulator', '--new-identity', '--state-dir', tempDir(), '--latency', '250ms', '--fault', 'putLogs:503:for=90s', '--fault', 'createLog:reset-after:2'], io);
-      const url = await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.exec(out)?.[1]);
+      const run = startMain(['emulator', '--new-identity', '--state-dir', tempDir(), '--latency', '250ms', '--fault', 'putLogs:503:for=90s', '--fault', 'createLog:reset-after:2'], {
+        env: { HOME: tempDir() },
+      });
+      const url = await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.exec(run.stdout())?.[1]);
       expect(await admin(url, 'GET', '/_emulator/latency')).to.deep.equal({ ms: 250 });
       const faults = await admin<Array<Record<string, unknown>>>(url, 'GET', '/_emulator/faults');
       expect(faults.map((f) => [f['op'], f['kind'], f['count'] ?? f['remainingMs'] !== undefined])).to.deep.equal([
         ['putLogs', 'status', true],
         ['createLog', 'reset-after', 2],
       ]);
-      signals.emit('SIGTERM');
-      expect(await exited).to.equal(0);
+      run.signal('SIGTERM');
+      expect((await run.done).code).to.equal(0);
     });
 
-    it('refuses a bad --latency or duration fault with exit 2', async () => {
+    it('refuses a bad --latency, duration fault or --compartment with exit 2', async () => {
       for (const [args, message] of [
         [['--latency', 'soon'], /--latency soon: must be ms or a duration/],
         [['--fault', 'putLogs:503:for=nine'], /--fault putLogs:503:for=nine: for=nine: not a duration/],
         [['--fault', 'putLogs:503:3:for=9s'], /count or forMs, not both/],
+        [['--compartment', 'ocid1.tenancy.oc1..x'], /--compartment ocid1\.tenancy\.oc1\.\.x: not a compartment OCID/],
       ] as const) {
-        const stderr = new PassThrough();
-        let err = '';
-        stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-        const io: CliIo = { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {}, signals: new EventEmitter(), exitCode: 0 };
-        expect(await main(['emulator', '--state-dir', tempDir(), ...args], io)).to.equal(2);
-        expect(err).to.match(message);
+        const r = await runMain(['emulator', '--state-dir', tempDir(), ...args]);
+        expect(r.code).to.equal(2);
+        expect(r.stderr).to.match(message);
       }
     });
   });

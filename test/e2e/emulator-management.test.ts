@@ -235,6 +235,19 @@ describe('emulator management API: idempotency, the rest of the operations, comp
       expect(json(await call('GET', `${MGMT}/workRequests/${wrId(del)}`))['status']).to.equal('SUCCEEDED');
     });
 
+    it('an entry that ages past its log\'s retention is no longer found by search', async () => {
+      const gid = ((await settle(call, wrId(await call('POST', `${MGMT}/logGroups`, { compartmentId: emu.tenancy, displayName: 'aging' }))))['resources'] as Array<{ identifier: string }>)[0]?.identifier ?? '';
+      const lid = ((await settle(call, wrId(await call('POST', `${MGMT}/logGroups/${gid}/logs`, { displayName: 'l', logType: 'CUSTOM' }))))['resources'] as Array<{ identifier: string }>)[0]?.identifier ?? '';
+      const day = 86_400_000;
+      const t = Date.now() - 29 * day;
+      const push = await call('POST', `/20200831/logs/${lid}/actions/push`, { specversion: '1.0', logEntryBatches: [{ entries: [{ id: 'aging', data: 'x', time: iso(t) }], source: 's', type: 't', defaultlogentrytime: iso(t) }] });
+      expect(push.status).to.equal(200);
+      const found = async () => json<{ results: unknown[] }>(await call('POST', '/20190909/search', { timeStart: iso(t - day), timeEnd: iso(t + day), searchQuery: `search "${emu.tenancy}/aging/l"` })).results.length;
+      expect(await found()).to.equal(1);
+      offset = 2 * day;
+      expect(await found()).to.equal(0);
+    });
+
     it('a work-request-fails fault: 202, then FAILED with an error, and nothing made or removed', async () => {
       await emu.injectFault({ op: 'createLogGroup', kind: 'work-request-fails' });
       const r = await call('POST', `${MGMT}/logGroups`, { compartmentId: emu.tenancy, displayName: 'never-made' });

@@ -9,6 +9,7 @@ import type { Store } from '../store.js';
 import type { Principals } from '../auth/principals.js';
 
 export const MAX_LATENCY_MS = 600_000;
+const MAX_COMPARTMENTS = 10_000;
 /** What --compartment and the admin API take. */
 export const COMPARTMENT_OCID = /^ocid1\.compartment\.[a-z0-9-]+\.[a-z0-9-]*\.[A-Za-z0-9]{1,255}$/;
 /** Admin bodies are small JSON objects; anything bigger is refused unread. */
@@ -90,6 +91,7 @@ export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, bo
         const given = body.length === 0 ? undefined : parseJsonBody(body)['id'];
         if (given !== undefined && (typeof given !== 'string' || !COMPARTMENT_OCID.test(given))) throw invalid(`id: must be a compartment OCID (ocid1.compartment.…), got ${JSON.stringify(given).slice(0, 100)}`);
         const id = given ?? newGlobalOcid('compartment');
+        if (!ctx.store.compartments.has(id) && ctx.store.compartments.size >= MAX_COMPARTMENTS) throw invalid(`at most ${MAX_COMPARTMENTS} compartments`);
         ctx.store.compartments.add(id);
         ctx.store.save();
         return { status: 201, body: { id } };

@@ -57,11 +57,14 @@ export function searchApi(ctx: SearchContext): ApiHandlers {
       const { limit, offset } = paging(url, 1000, 100);
       const logs = new Map<string, LogRecord>();
       for (const scope of query.scopes) for (const l of logsInScope(scope)) logs.set(l.id, l);
-      const visibleBefore = ctx.now() - ctx.ingestDelayMs;
+      const now = ctx.now();
+      const visibleBefore = now - ctx.ingestDelayMs;
       const hits: Array<{ entry: StoredEntry; log: LogRecord }> = [];
       for (const log of logs.values()) {
+        // entries older than the log's retention are gone, as on the service
+        const from = Math.max(start, now - log.retentionDuration * 86_400_000);
         for (const entry of store.entriesOf(log.id)) {
-          if (entry.time < start || entry.time >= end || entry.ingested > visibleBefore) continue;
+          if (entry.time < from || entry.time >= end || entry.ingested > visibleBefore) continue;
           if (query.where === undefined || matches(query.where, searchable(entry))) hits.push({ entry, log });
         }
       }
