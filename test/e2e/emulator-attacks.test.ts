@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator as startRaw } from '../../src/emulator/index.js';
@@ -244,7 +245,7 @@ describe('the built emulator under attack (a real process)', function () {
     void exited.then(() => (alive = false));
     const url = await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.exec(out)?.[1] ?? (alive ? undefined : 'exited'));
     expect(url, err).to.not.equal('exited');
-    return { url, alive: () => alive, stderr: () => err, stop: async () => (child.kill('SIGTERM'), exited) };
+    return { url, pid: child.pid ?? 0, alive: () => alive, stderr: () => err, stop: async () => (child.kill('SIGTERM'), exited) };
   }
 
   it('answers a bad request target with 400 and keeps running', async () => {
@@ -287,6 +288,37 @@ describe('the built emulator under attack (a real process)', function () {
     await eventually(async () => (await plain(emu.url, 'GET', '/_emulator/health', {}).then((r) => r.status, () => 0)) === 200);
     expect(emu.stderr()).to.not.match(/EMFILE|Error/);
     expect(await emu.stop()).to.equal(0);
+  });
+
+  it('holds no memory for unsigned bodies: 40 connections sending 2 MiB each of a declared 10 MiB', async function () {
+    const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+    if (!existsSync('/proc/self/status')) this.skip();
+    const emu = await spawnEmulator([]);
+    try {
+      const { hostname, port } = new URL(emu.url);
+      const before = rssOf(emu.pid);
+      const chunk = Buffer.alloc(2 * 1024 * 1024, 'x');
+      await Promise.all(
+        Array.from(
+          { length: 40 },
+          () =>
+            new Promise<void>((resolve) => {
+              const s = connect(Number(port), hostname, () => {
+                s.write(`POST /20200831/logs/ocid1.log.oc1.iad.x/actions/push HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024 - 1}\r\n\r\n`);
+                s.write(chunk);
+              });
+              s.on('error', () => resolve());
+              s.on('close', () => resolve());
+              s.resume();
+            }),
+        ),
+      );
+      // 80 MiB were sent; had they been read and kept, RSS would have grown by that much
+      expect(rssOf(emu.pid) - before).to.be.below(40 * 1024 * 1024);
+      expect(emu.alive()).to.equal(true);
+    } finally {
+      expect(await emu.stop()).to.equal(0);
+    }
   });
 
   it('warns at start when it listens beyond loopback, and exports the admin token', async () => {
