@@ -5,20 +5,59 @@
  * opc-request-id the user can act on.
  */
 
-/** Process exit statuses; documented in --help and man/oci-log.1 (EXIT STATUS). */
+/** Process exit statuses; each is documented once, in EXIT_STATUSES below. */
 export const ExitCode = {
   ok: 0,
-  /** unexpected internal failure (a bug) */
   internal: 1,
-  /** bad flags, bad configuration, missing or unreadable files */
   usage: 2,
-  /** some lines could not be delivered and were written to the dead-letter file */
   undelivered: 3,
-  /** the service refused a management or query request (4xx/5xx after retries, unreachable) */
   service: 4,
-  /** interrupted by SIGINT (128 + 2) */
+  /** 128 + SIGINT: the shell's status for a command Ctrl-C ended. */
   interrupted: 130,
 } as const;
+
+export interface ExitStatusDoc {
+  /** The status, or a word for a range ("other"). */
+  status: number | string;
+  /** A few words, for the --help epilogue. */
+  summary: string;
+  /** A sentence or two, for the man page and the README. */
+  description: string;
+}
+
+/**
+ * The exit statuses as the docs give them: the --help epilogue, the man
+ * page's EXIT STATUS and the README's table are generated from this list.
+ */
+export const EXIT_STATUSES: readonly ExitStatusDoc[] = [
+  { status: ExitCode.ok, summary: 'done', description: 'Success: every line was delivered, or the command did what was asked.' },
+  { status: ExitCode.internal, summary: 'internal error', description: 'An internal error (a bug); run again with --debug and report it.' },
+  {
+    status: ExitCode.usage,
+    summary: 'usage or configuration error',
+    description: 'A usage or configuration error: a bad flag or value, a missing or invalid config file or key file. Nothing was sent.',
+  },
+  {
+    status: ExitCode.undelivered,
+    summary: 'lines not delivered (dead-lettered)',
+    description: 'Some lines could not be delivered and were written to the dead-letter file.',
+  },
+  {
+    status: ExitCode.service,
+    summary: 'the service refused a request or could not be reached',
+    description: 'The service refused a request, or could not be reached (management and query commands).',
+  },
+  {
+    status: ExitCode.interrupted,
+    summary: 'ended by Ctrl-C',
+    description: 'Ended by Ctrl-C (SIGINT) in a command that does not handle it; send, exec, query --follow and emulator stop cleanly instead.',
+  },
+  {
+    status: 'other',
+    summary: "oci-log exec passes on its command's status",
+    description: "oci-log exec exits with its command's own status: 128+N when signal N ended it, 127 when it was not found, 126 when it could not be executed (see --on-send-failure).",
+  },
+];
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -77,13 +116,6 @@ export class ServiceError extends OciLogError implements ServiceErrorDetails {
     this.serviceCode = details.serviceCode;
     this.serviceMessage = details.serviceMessage;
     this.opcRequestId = details.opcRequestId;
-  }
-}
-
-/** Lines were written to the dead-letter file instead of being delivered. Exit 3. */
-export class DeliveryError extends OciLogError {
-  constructor(message: string, options: OciLogErrorOptions = {}) {
-    super(message, 'ERR_OCI_LOG_UNDELIVERED', ExitCode.undelivered, options);
   }
 }
 

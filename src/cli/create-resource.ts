@@ -61,7 +61,7 @@ export async function createResource(io: CliIo, ctx: ServiceContext, spec: Creat
   const spinner = await startSpinner(io, `waiting for work request ${workRequestId}`, spec.quiet);
   let created: string;
   try {
-    created = await waitForWorkRequest(ctx.clients, workRequestId, what);
+    created = await waitForWorkRequest(ctx.clients, workRequestId, what, { clock: io.clock });
   } catch (err) {
     if (err instanceof ServiceError && err.serviceCode === 'FAILED' && spec.ifNotExists && (await existing(err))) return;
     throw err;

@@ -14,7 +14,7 @@ export function parseFaultFlag(spec: string): FaultSpec {
   if (what === '') throw new FaultError(`expected OP:STATUS or OP:KIND (${FAULT_KINDS.slice(1).join(', ')}), e.g. putLogs:503:for=90s`);
   const out: FaultSpec = { op, ...(/^\d+$/.test(what) ? { status: Number(what) } : { kind: what }) };
   const duration = (name: string, text: string): number => {
-    const ms = parseDuration(text);
+    const ms = parseDuration(text, 's');
     if (ms === undefined) throw new FaultError(`${name}=${text}: not a duration (like 250ms, 30s, 5m, 2h; a bare number is seconds)`);
     return ms;
   };

@@ -1,17 +1,15 @@
+import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../core/clock.js';
+import type { SignalSource } from '../core/signal-source.js';
 
 /** A writable that may be a terminal (process.stderr, or a test double). */
 export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
 
-/** Signal source: process in production, an EventEmitter in tests. */
-export interface SignalSource {
-  on(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-  off(event: 'SIGINT' | 'SIGTERM' | 'SIGHUP', listener: () => void): unknown;
-}
-
 /**
  * Everything a command may touch of the outside world. main() builds it from
- * `process`; nothing below src/cli reads `process` directly.
+ * `process`; nothing else in src/cli reads `process`, so a test can run any
+ * command in-process with its own io.
  */
 export interface CliIo {
   stdin: Readable & { isTTY?: boolean };
@@ -19,14 +17,32 @@ export interface CliIo {
   stderr: OutputStream;
   env: Record<string, string | undefined>;
   signals: SignalSource;
+  clock: Clock;
+  /** This process's id, for names of files that must not clash with another run's. */
+  pid: number;
   /** Exit status a handler sets when it finishes without throwing (0 by default). */
   exitCode: number;
 }
 
-/** The argv every handler receives: yargs' parsed flags plus the io context. */
-export type HandlerArgs<T> = T & { io: CliIo };
-
 /** A handler's diagnostics: one prefixed line on stderr. */
 export function warn(io: CliIo, message: string): void {
   io.stderr.write(`oci-log: ${message}\n`);
+}
+
+/**
+ * stdin for reading in bulk: when it is a regular file (oci-log < app.log),
+ * a stream reading 1 MiB at a time (a sixteenth of the calls, chunks and
+ * spool writes of the default 64 KiB); anything else (a pipe, a terminal, a
+ * test's stream) as it is. Pipes stay with Node's own stream: a file read
+ * on a pipe could not be interrupted by a signal.
+ */
+export function bulkStdin(io: CliIo): Readable {
+  const fd = (io.stdin as Readable & { fd?: unknown }).fd;
+  if (fd !== 0) return io.stdin;
+  try {
+    if (!fstatSync(0).isFile()) return io.stdin;
+  } catch {
+    return io.stdin;
+  }
+  return createReadStream('', { fd: 0, highWaterMark: 1 << 20, autoClose: false });
 }

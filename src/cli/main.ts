@@ -1,29 +1,42 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { commands } from './commands/index.js';
-import { globalOptions } from './options/global-options.js';
+import { builtinOptions, globalOptions } from './options/global-options.js';
+import { toYargsOption } from './options/help-text.js';
 import type { CliIo } from './io.js';
-import { ExitCode, OciLogError, UsageError, describeError } from '../errors.js';
+import { systemClock } from '../core/clock.js';
+import { EXIT_STATUSES, ExitCode, OciLogError, UsageError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
 
-const EPILOGUE = `Exit status: 0 all delivered / done; 2 usage or configuration error; \
-3 lines were dead-lettered (not delivered); 4 the service refused a request or could not be \
-reached; 1 internal error. exec passes on the command's own status.
-See man oci-log for the full manual.`;
+// yargs' CommonJS build: its help layout (cliui) wraps lines between words;
+// the ES module build cuts words in two at the column edge.
+const yargs = createRequire(import.meta.url)('yargs') as typeof import('yargs').default;
 
-/** Builds the yargs parser. Exported so tests can parse without running handlers. */
-export function buildParser(args: readonly string[]): Argv {
-  let parser = yargs([...args])
+/** Help lines are at most this wide, whatever the terminal. */
+const MAX_HELP_WIDTH = 100;
+
+const EPILOGUE =
+  `Exit status: ${EXIT_STATUSES.map((s) => `${s.status} ${s.summary}`).join('; ')}.\n` + 'See man oci-log for the full manual.';
+
+/**
+ * Builds the parser. `width` is the help's line width (null: no wrapping).
+ * Exported so tests can parse without running handlers.
+ */
+export function buildParser(args: readonly string[], width: number | null = MAX_HELP_WIDTH): Argv {
+  const globals = Object.fromEntries(Object.entries(globalOptions).map(([name, spec]) => [name, { ...toYargsOption(spec), global: true }]));
+  // Help shows each option's own line only: its type, default and choices are in that line already (helpDescription).
+  let parser = (yargs([...args]) as Argv & { usageConfiguration(c: { 'hide-types': boolean }): Argv })
+    .usageConfiguration({ 'hide-types': true })
     .scriptName('oci-log')
     .usage('Usage: $0 [command] [options]\n\nShip stdin to OCI Logging; manage and read back its logs.')
-    .options(globalOptions)
+    .options(globals)
     .strict()
     .recommendCommands()
     .exitProcess(false)
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .version(VERSION)
-    .help()
-    .alias('help', 'h')
+    .wrap(width)
+    .version('version', builtinOptions.version.description, VERSION)
+    .help('help', builtinOptions.help.description)
+    .alias('help', builtinOptions.help.alias)
     .epilogue(EPILOGUE)
     .fail((message: string | undefined, err: Error | undefined) => {
       if (err) throw err;
@@ -43,19 +56,27 @@ function defaultIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     signals: process,
+    clock: systemClock,
+    pid: process.pid,
     exitCode: ExitCode.ok,
   };
 }
 
 /**
  * Runs oci-log with the given arguments and returns the exit status.
- * Never calls process.exit(): the caller sets process.exitCode so buffered
- * stdout is flushed before the process ends.
+ * Everything it prints, --help and --version included, goes to io.stdout and
+ * io.stderr. Never calls process.exit(): the caller sets process.exitCode so
+ * buffered stdout is flushed before the process ends.
  */
 export async function main(args: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const debug = args.includes('--debug');
   try {
-    await buildParser(args).parseAsync([...args], { io });
+    let shown = '';
+    // With a callback, yargs hands over what it would print (help, version) instead of using console.log.
+    await buildParser(args, Math.min(MAX_HELP_WIDTH, io.stdout.columns ?? MAX_HELP_WIDTH)).parse([...args], { io }, (_err, _argv, output) => {
+      shown = output;
+    });
+    if (shown !== '') io.stdout.write(`${shown}\n`);
     return io.exitCode;
   } catch (err) {
     if (err instanceof OciLogError) {

@@ -9,15 +9,28 @@ export interface Spinner {
 
 const SILENT: Spinner = { update: () => undefined, stop: () => undefined };
 
+/** Whether stderr is a terminal a person watches: not --quiet, not TERM=dumb, not CI. */
+export function isInteractive(io: CliIo, quiet: boolean): boolean {
+  return !quiet && io.stderr.isTTY === true && io.env['TERM'] !== 'dumb' && io.env['CI'] === undefined;
+}
+
 /**
- * Starts an ora spinner on stderr only when stderr is a TTY, TERM is not
- * "dumb", and --quiet is off; otherwise returns a silent one, so cron mail and
- * CI logs never see spinner frames. ora is loaded only when it will be shown.
+ * Starts an ora spinner on stderr only when stderr is an interactive
+ * terminal that says how wide it is; otherwise returns a silent one, so cron
+ * mail and CI logs never see spinner frames. A terminal reporting 0 columns
+ * (some pseudo-terminals) gets no spinner: ora cannot draw in no width.
+ * Colour follows NO_COLOR. ora is loaded only when it will be shown.
  */
 export async function startSpinner(io: CliIo, text: string, quiet: boolean): Promise<Spinner> {
-  if (quiet || io.stderr.isTTY !== true || io.env['TERM'] === 'dumb' || io.env['CI'] !== undefined) return SILENT;
+  if (!isInteractive(io, quiet)) return SILENT;
+  const columns = io.stderr.columns;
+  if (columns === undefined || !(columns > 0)) {
+    // A terminal with no width: no frames, but the final line still shows.
+    return { update: () => undefined, stop: (finalLine) => finalLine !== undefined && io.stderr.write(`${finalLine}\n`) };
+  }
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: io.stderr, discardStdin: false, isEnabled: true }).start();
+  const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
+  const spinner = ora({ text, stream: io.stderr, discardStdin: false, isEnabled: true, ...(noColor ? { color: false as const } : {}) }).start();
   return {
     update: (t) => {
       spinner.text = t;

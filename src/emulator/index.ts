@@ -40,6 +40,8 @@ export interface EmulatorOptions {
   /** Compartments that exist besides the tenancy (a request naming another gets 404). */
   compartments?: readonly string[];
   ingestDelayMs?: number;
+  /** Keep and find entries older than their log's retention, which the service drops (fixtures with old times). */
+  ignoreRetention?: boolean;
   maxEntriesPerLog?: number;
   discardEntries?: boolean;
   /** Faults in force from the start; a duration fault's time starts when the emulator listens. */
@@ -118,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     store,
     trustedKeys: new Map([[normalizeKeyId(identity.keyId), identity.publicKey]]),
     ingestDelayMs: options.ingestDelayMs ?? 0,
+    ignoreRetention: options.ignoreRetention ?? false,
     faults,
     latencyMs: options.latencyMs ?? 0,
     log: options.log,

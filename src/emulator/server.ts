@@ -30,6 +30,8 @@ export interface ServerOptions {
   trustedKeys: ReadonlyMap<string, KeyObject>;
   /** Entries become searchable this many ms after ingestion (the service is asynchronous). */
   ingestDelayMs: number;
+  /** Keep and find entries older than their log's retention (the service drops them). */
+  ignoreRetention?: boolean;
   faults: FaultQueue;
   /** Every API request is answered no sooner than this many ms after it arrived (a distant region). */
   latencyMs: number;
@@ -142,9 +144,9 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   const sockets = new Set<Socket>();
   const settings: LiveSettings = { latencyMs: options.latencyMs };
   const apis: Record<Api, ApiHandlers> = {
-    ingestion: ingestionApi({ store: options.store, now }),
+    ingestion: ingestionApi({ store: options.store, now, ignoreRetention: options.ignoreRetention === true }),
     management: managementApi({ store: options.store, now }),
-    search: searchApi({ store: options.store, now, ingestDelayMs: options.ingestDelayMs }),
+    search: searchApi({ store: options.store, now, ingestDelayMs: options.ingestDelayMs, ignoreRetention: options.ignoreRetention === true }),
   };
   const admin = adminApi({ store: options.store, faults: options.faults, settings, now, requests: () => ({ ...requests }), principals: options.principals });
 

@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sleep } from '../core/clock.js';
+import { DEFAULT_BACKOFF, backoffDelay, isTransient } from '../core/delivery-policy.js';
 import type { ServiceError } from '../errors.js';
 import { toServiceError } from './service-error.js';
 
@@ -19,13 +21,7 @@ export function currentAttempt(): AttemptContext | undefined {
   return attempts.getStore();
 }
 
-/** Reads a Retry-After header (seconds, or an HTTP date) as milliseconds from now. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export { parseRetryAfter } from '../core/delivery-policy.js';
 
 /** Thrown by callService when the caller's signal (Ctrl-C in --follow) cancelled the call. */
 export class CallCancelled extends Error {
@@ -89,10 +85,6 @@ interface SdkError {
   code?: string;
 }
 
-function isRetryable(status: number | undefined): boolean {
-  return status === undefined || status === 429 || status === 408 || status >= 500;
-}
-
 function httpStatus(err: SdkError): number | undefined {
   return typeof err.statusCode === 'number' && err.statusCode > 0 ? err.statusCode : undefined;
 }
@@ -104,18 +96,6 @@ function describeNetwork(err: unknown): string {
   return code && !message.includes(code) ? `${code} ${message}` : message;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Runs one SDK call with oci-log's retry policy and turns a final failure into
  * a ServiceError naming what was asked (`what`, e.g. "creating log group web in
@@ -125,8 +105,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  */
 export async function callService<T>(what: string, call: () => Promise<T>, options: CallOptions = {}): Promise<T> {
   const retries = options.retries ?? 4;
-  const base = options.baseDelayMs ?? 250;
-  const maxDelay = options.maxDelayMs ?? 30_000;
+  const policy = {
+    ...DEFAULT_BACKOFF,
+    ...(options.baseDelayMs === undefined ? {} : { baseDelayMs: options.baseDelayMs }),
+    ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+  };
   const timeoutMs = options.timeoutMs ?? 60_000;
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new CallCancelled();
@@ -159,8 +142,7 @@ export async function callService<T>(what: string, call: () => Promise<T>, optio
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', cancel);
     }
-    if (attempt >= retries || !isRetryable(status)) throw failure;
-    const backoff = Math.random() * Math.min(maxDelay, base * 2 ** attempt);
-    await sleep(context.retryAfterMs === undefined ? backoff : Math.min(maxDelay, context.retryAfterMs), options.signal);
+    if (attempt >= retries || !isTransient(status)) throw failure;
+    await sleep(backoffDelay(policy, attempt, context.retryAfterMs), options.signal);
   }
 }

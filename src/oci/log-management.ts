@@ -1,3 +1,5 @@
+import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { isoTime } from '../core/query/entries.js';
 import { ServiceError } from '../errors.js';
 import type { SdkClients } from './sdk-clients.js';
@@ -32,9 +34,15 @@ const POLL_MS = [200, 300, 500, 1000, 2000];
  * SDK's waiter returns when a request finishes, not when it succeeds, so the
  * status is checked here; a failure quotes the work request's own errors.
  */
-export async function waitForWorkRequest(clients: SdkClients, workRequestId: string, what: string, timeoutMs = 10 * 60_000): Promise<string> {
+export async function waitForWorkRequest(
+  clients: SdkClients,
+  workRequestId: string,
+  what: string,
+  options: { timeoutMs?: number; clock?: Clock } = {},
+): Promise<string> {
+  const { timeoutMs = 10 * 60_000, clock = systemClock } = options;
   const client = await clients.management();
-  const started = Date.now();
+  const started = clock.now();
   for (let i = 0; ; i++) {
     const { workRequest } = await callService(`${what}: reading work request ${workRequestId}`, () => client.getWorkRequest({ workRequestId }));
     const status = String(workRequest.status);
@@ -55,7 +63,7 @@ export async function waitForWorkRequest(clients: SdkClients, workRequestId: str
         opcRequestId: undefined,
       });
     }
-    if (Date.now() - started > timeoutMs) {
+    if (clock.now() - started > timeoutMs) {
       throw new ServiceError(`${what}: work request ${workRequestId} still ${status} after ${timeoutMs / 1000} s; check it with the OCI CLI`, {
         status: undefined,
         serviceCode: status,
@@ -63,7 +71,7 @@ export async function waitForWorkRequest(clients: SdkClients, workRequestId: str
         opcRequestId: undefined,
       });
     }
-    await new Promise((r) => setTimeout(r, POLL_MS[Math.min(i, POLL_MS.length - 1)]));
+    await clock.sleep(POLL_MS[Math.min(i, POLL_MS.length - 1)] ?? 2000);
   }
 }
 

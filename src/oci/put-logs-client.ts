@@ -2,7 +2,8 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Credentials } from './connection-settings.js';
-import { parseRetryAfter } from './call-service.js';
+import { classifyStatus, parseRetryAfter } from '../core/delivery-policy.js';
+import type { FailureKind } from '../core/delivery-policy.js';
 import { signRequest } from './request-signer.js';
 import { parseErrorBody } from './service-error.js';
 import type { SendResult } from '../core/pipe/send-result.js';
@@ -13,6 +14,8 @@ export interface PutLogsClientOptions {
   credentials: Credentials;
   /** Per request: an answer must come within this many ms. */
   timeoutMs: number;
+  /** Requests at once: the keep-alive pool holds as many sockets. */
+  maxSockets: number;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -31,16 +34,16 @@ export class PutLogsClient {
   constructor(options: PutLogsClientOptions) {
     this.options = options;
     this.base = new URL(options.endpoint);
-    const agentOptions = { keepAlive: true, maxSockets: 4, keepAliveMsecs: 10_000 };
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, keepAliveMsecs: 10_000 };
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   }
 
-  async send(logId: string, body: Buffer): Promise<SendResult> {
+  async send(logId: string, body: Buffer, signal?: AbortSignal): Promise<SendResult> {
     let key;
     try {
       key = await this.options.credentials.getSigningKey();
     } catch (err) {
-      return failure(false, undefined, `cannot get a signing key: ${(err as Error).message}`);
+      return failure('fatal', undefined, `cannot get a signing key: ${(err as Error).message}`);
     }
     const target = `/20200831/logs/${encodeURIComponent(logId)}/actions/push`;
     const headers = signRequest({ method: 'POST', target, host: this.base.host, body, date: new Date() }, key);
@@ -62,6 +65,7 @@ export class PutLogsClient {
           path: target,
           headers: { ...headers, 'user-agent': 'oci-log' },
           agent: this.agent,
+          signal,
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
@@ -70,7 +74,7 @@ export class PutLogsClient {
             size += c.length;
             if (size <= MAX_ERROR_BODY) chunks.push(c);
           });
-          res.on('error', (err) => settle(failure(true, undefined, `the answer was cut off: ${err.message}`)));
+          res.on('error', (err) => settle(failure('transient', undefined, `the answer was cut off: ${err.message}`)));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             const opcRequestId = headerValue(res.headers['opc-request-id']);
@@ -81,7 +85,7 @@ export class PutLogsClient {
             const { serviceCode, serviceMessage } = parseErrorBody(Buffer.concat(chunks).toString('utf8'));
             settle({
               ok: false,
-              transient: status === 429 || status === 408 || status >= 500,
+              kind: classifyStatus(status),
               status,
               serviceCode,
               serviceMessage,
@@ -96,7 +100,7 @@ export class PutLogsClient {
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         const what = err.code ? `${err.code} ${err.message.includes(err.code) ? '' : err.message}`.trim() : err.message;
-        settle(failure(true, undefined, `${this.base.origin}: ${what}`));
+        settle(failure('transient', undefined, `${this.base.origin}: ${what}`));
       });
       req.end(body);
     });
@@ -111,6 +115,6 @@ function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function failure(transient: boolean, status: number | undefined, message: string): SendResult {
-  return { ok: false, transient, status, serviceCode: undefined, serviceMessage: message, opcRequestId: undefined, retryAfterMs: undefined };
+function failure(kind: FailureKind, status: number | undefined, message: string): SendResult {
+  return { ok: false, kind, status, serviceCode: undefined, serviceMessage: message, opcRequestId: undefined, retryAfterMs: undefined };
 }

@@ -1,7 +1,8 @@
 import type { AuthenticationDetailsProvider, HttpClient } from 'oci-common';
 import type { LoggingManagementClient } from 'oci-logging';
 import type { LogSearchClient } from 'oci-loggingsearch';
-import { currentAttempt, parseRetryAfter, setSdkChatterSink, withQuietSdk } from './call-service.js';
+import { parseRetryAfter } from '../core/delivery-policy.js';
+import { currentAttempt, setSdkChatterSink, withQuietSdk } from './call-service.js';
 import type { ConnectionSettings, Credentials } from './connection-settings.js';
 import { serviceEndpoint } from './service-endpoints.js';
 

@@ -168,7 +168,7 @@ describe('emulator API rules over real HTTP', function () {
       const p3 = await api.search(scope, {}, `?limit=2&page=${String(p2.headers['opc-next-page'])}`);
       expect(ids(p3)).to.deep.equal(['b-3']);
       expect(p3.headers['opc-next-page']).to.equal(undefined);
-      expect(ids(await api.search(`${scope} | limit 3`, {}, '?limit=2&page=2'))).to.deep.equal(['a-2']);
+      expect(ids(await api.search(`${scope} | top 3 by datetime`, {}, '?limit=2&page=2'))).to.deep.equal(['a-2']);
       expect((await api.search(scope, {}, '?limit=1000')).status).to.equal(200);
       expectError(await api.search(scope, {}, '?limit=1001'), 400, 'InvalidParameter', /limit/);
     });

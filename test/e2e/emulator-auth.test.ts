@@ -5,7 +5,7 @@ import { SESSION_PROFILE } from '../../src/emulator/index.js';
 import { eventually, runCli } from '../helpers/cli.js';
 import { admin, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { runMain, startMain } from '../helpers/main-in-process.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /** The variables of `export NAME='value'` lines. */
@@ -135,9 +135,9 @@ describe('oci-log emulator --principal-exports-file', () => {
     const dir = tempDir();
     const file = join(dir, 'principals.env');
     const run = startMain(['emulator', '--new-identity', '--state-dir', join(dir, 'state'), '--principal-exports-file', file], { env: { HOME: dir } });
-    await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.test(run.stdout()));
+    await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.test(run.stdout().toString()));
     const vars = exportsOf(readFileSync(file, 'utf8').split('\n'));
-    expect(vars['OCI_LOG_ENDPOINT']).to.equal(/OCI_LOG_ENDPOINT='([^']+)'/.exec(run.stdout())?.[1]);
+    expect(vars['OCI_LOG_ENDPOINT']).to.equal(/OCI_LOG_ENDPOINT='([^']+)'/.exec(run.stdout().toString())?.[1]);
     expect(vars['OCI_RESOURCE_PRINCIPAL_RPST']).to.equal(join(dir, 'state', 'principals', 'resource_principal_rpst'));
     expect(readFileSync(join(dir, 'state', 'principals', 'config'), 'utf8')).to.match(/\[EMULATOR_SESSION\]\nfingerprint=.*\nkey_file=.*\ntenancy=ocid1\.tenancy\..*\nregion=us-ashburn-1\nsecurity_token_file=/);
     run.signal('SIGTERM');

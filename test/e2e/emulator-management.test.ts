@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { admin, managementClient, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
-import { runMain } from '../helpers/main-in-process.js';
+import { runMain } from '../helpers/run-main.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawResponse } from '../helpers/raw-signer.js';
 

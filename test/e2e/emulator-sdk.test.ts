@@ -159,7 +159,7 @@ describe('emulator served to the real OCI SDK', function () {
     const grep = await c.searcher.searchLogs({ searchLogsDetails: { timeStart, timeEnd, searchQuery: `${scope} | where logContent = '*LINE 14*'` } });
     expect(grep.searchResponse.results?.map((r) => r.data.logContent.id)).to.deep.equal(['id-0141', 'id-0143', 'id-0145', 'id-0147', 'id-0149']);
     const numeric = await c.searcher.searchLogs({
-      searchLogsDetails: { timeStart, timeEnd, searchQuery: `${scope} | where data.n >= 140 and data.msg = 'json line' | sort by datetime desc | limit 3`, isReturnFieldInfo: true },
+      searchLogsDetails: { timeStart, timeEnd, searchQuery: `${scope} | where data.n >= 140 and data.msg = 'json line' | top 3 by datetime`, isReturnFieldInfo: true },
     });
     expect(numeric.searchResponse.results?.map((r) => r.data.logContent.id)).to.deep.equal(['id-0148', 'id-0146', 'id-0144']);
     expect(numeric.searchResponse.fields?.map((f) => f.fieldName)).to.include.members(['data.n', 'data.msg', 'id']);

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
-import { eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { eventually, spawnCli } from '../helpers/cli.js';
+import { instantClock } from '../helpers/clock.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
+import { runMain } from '../helpers/run-main.js';
 
 /** The management and query commands when the service throttles, fails or stalls. */
 describe('management and query commands under faults', function () {
   let emu: TestEmulator;
-  const cli = (args: string[], input?: string) => runCli(args, { env: emu.env, ...(input === undefined ? {} : { input }) });
+  const cli = (args: string[], input?: string) => runMain(args, { env: emu.env, clock: instantClock(), ...(input === undefined ? {} : { stdin: input }) });
   const requests = async (op: string) => (await emu.stats()).requests[op] ?? 0;
   before(async () => {
     emu = await startEmulator();
@@ -14,7 +16,7 @@ describe('management and query commands under faults', function () {
   afterEach(async () => emu.clearFaults());
   after(async () => emu.stop());
 
-  it('rides out 429s (honouring Retry-After) and 5xx, with nothing from the SDK on stderr', async () => {
+  it('rides out 429s (honouring Retry-After) and 5xx, with nothing from the SDK on stderr or the console', async () => {
     const group = await emu.createLogGroup('throttled');
     const logId = await emu.createLog(group, 'l');
     expect((await cli(['--log-ocid', logId], 'one\ntwo\n')).code).to.equal(0);
@@ -24,6 +26,7 @@ describe('management and query commands under faults', function () {
     const r = await cli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.equal('');
+    expect(r.console, 'the SDK prints a console.warn line for each failed call unless oci-log mutes it').to.equal('');
     expect(r.stdout.toString()).to.match(/ - one\n.* - two\n$/);
     expect((await requests('search')) - before).to.equal(3);
   });
@@ -34,6 +37,7 @@ describe('management and query commands under faults', function () {
     const r = await cli(['create-log-group', '--display-name', 'bumpy']);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr).to.equal('');
+    expect(r.console).to.equal('');
     const groups = JSON.parse((await cli(['list-log-groups', '--output', 'json'])).stdout.toString()) as Array<{ id: string; displayName: string }>;
     expect(groups.filter((g) => g.displayName === 'bumpy').map((g) => g.id)).to.deep.equal([r.stdout.toString().trim()]);
   });
@@ -46,22 +50,6 @@ describe('management and query commands under faults', function () {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines, r.stderr).to.have.length(1);
     expect(lines[0]).to.match(/^oci-log: listing log groups in ocid1\.tenancy\.\S+ failed: 401 NotAuthenticated.*opc-request-id .*key_file/);
-  });
-
-  it('--follow ends at once on Ctrl-C even while a search gets no answer, exit 0', async () => {
-    const group = await emu.createLogGroup('stalled');
-    const logId = await emu.createLog(group, 'l');
-    expect((await cli(['--log-ocid', logId], 'first\n')).code).to.equal(0);
-    const f = spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '0.2'], { env: emu.env });
-    await eventually(() => f.stdout().toString().includes('first'));
-    const searches = await requests('search');
-    await emu.injectFault({ op: 'search', kind: 'stall', count: 100 });
-    await eventually(async () => (await requests('search')) > searches);
-    await new Promise((r) => setTimeout(r, 500)); // polls every 0.2 s: by now one is stalled
-    f.child.kill('SIGINT');
-    const { code, signal } = await f.exited;
-    expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
-    expect(f.stdout().toString().trim().split('\n')).to.have.length(1);
   });
 
   it('--grep finds text with quotes and backslashes exactly', async () => {
@@ -92,48 +80,64 @@ describe('management and query commands under faults', function () {
   });
 });
 
-describe('--follow with the SDK circuit breaker left to its default', function () {
-  it('keeps reaching the service through a burst of failures (no breaker refuses calls)', async () => {
-    const emu = await startEmulator();
-    try {
-      // no OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED=false: oci-log must turn its breakers off itself
-      const env = { ...emu.env, OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: undefined };
-      const group = await emu.createLogGroup('breaker');
-      const logId = await emu.createLog(group, 'l');
-      expect((await runCli(['--log-ocid', logId], { env, input: 'first\n' })).code).to.equal(0);
-      const f = spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '0.2'], { env });
-      await eventually(() => f.stdout().toString().includes('first'));
-      const before = (await emu.stats()).requests['search'] ?? 0;
-      await emu.injectFault({ op: 'search', status: 503, count: 14, retryAfterSeconds: 0 });
-      expect((await runCli(['--log-ocid', logId], { env, input: 'second\n' })).code).to.equal(0);
-      // an open breaker would refuse every call for 30 s without touching the network
-      await eventually(() => f.stdout().toString().includes('second'));
-      f.child.kill('SIGINT');
-      expect((await f.exited).code, f.stderr()).to.equal(0);
-      expect(((await emu.stats()).requests['search'] ?? 0) - before).to.be.at.least(15);
-      expect(f.stderr()).to.match(/^oci-log: searching logs .* failed: 503 .*\(still following\)$/m);
-      expect(f.stderr()).to.not.match(/Request cannot be retried|EOPENBREAKER/);
-    } finally {
-      await emu.stop();
-    }
+/**
+ * What only a real process shows: a real SIGINT, the process's own
+ * environment read by the SDK, a real pipe closed by its reader, and that
+ * the process then exits by itself with status 0.
+ */
+describe('--follow as a process', function () {
+  let emu: TestEmulator;
+  let group: string;
+  let logId: string;
+  let n = 0;
+  before(async () => {
+    emu = await startEmulator();
+    group = await emu.createLogGroup('follow');
   });
-});
+  beforeEach(async () => {
+    logId = await emu.createLog(group, `l${++n}`);
+    expect((await runMain(['--log-ocid', logId], { env: emu.env, stdin: 'first\n' })).code).to.equal(0);
+  });
+  afterEach(async () => emu.clearFaults());
+  after(async () => emu.stop());
+  const follow = (env: Record<string, string | undefined>) =>
+    spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '200ms'], { env });
 
-describe('--follow when its reader goes away', function () {
-  it('ends by itself (exit 0) once stdout is closed, as in oci-log query -f | head -1', async () => {
-    const emu = await startEmulator();
-    try {
-      const group = await emu.createLogGroup('reader');
-      const logId = await emu.createLog(group, 'l');
-      expect((await runCli(['--log-ocid', logId], { env: emu.env, input: 'first\n' })).code).to.equal(0);
-      const f = spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '0.2'], { env: emu.env });
-      await eventually(() => f.stdout().toString().includes('first'));
-      f.child.stdout.destroy();
-      expect((await runCli(['--log-ocid', logId], { env: emu.env, input: 'second\n' })).code).to.equal(0);
-      const { code, signal } = await f.exited;
-      expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
-    } finally {
-      await emu.stop();
-    }
+  it('ends at once on Ctrl-C while a search it sent gets no answer, and exits 0', async () => {
+    const f = follow(emu.env);
+    await eventually(() => f.stdout().toString().includes('first'));
+    await emu.injectFault({ op: 'search', kind: 'stall', count: 100 });
+    // The next poll's search takes a stall: one fewer is left, and that request never gets an answer.
+    await eventually(async () => (await emu.pendingFaults())[0]?.remaining === 99);
+    f.child.kill('SIGINT');
+    const { code, signal } = await f.exited;
+    expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
+    expect(f.stdout().toString().trim().split('\n')).to.have.length(1);
+    expect((await emu.pendingFaults())[0]?.remaining, 'no search after the stalled one').to.equal(99);
+  });
+
+  it('keeps reaching the service through a burst of failures with the SDK circuit breaker left to its default', async () => {
+    // no OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED=false: oci-log must turn its breakers off itself
+    const f = follow({ ...emu.env, OCI_SDK_DEFAULT_CIRCUITBREAKER_ENABLED: undefined });
+    await eventually(() => f.stdout().toString().includes('first'));
+    const before = (await emu.stats()).requests['search'] ?? 0;
+    await emu.injectFault({ op: 'search', status: 503, count: 14, retryAfterSeconds: 0 });
+    expect((await runMain(['--log-ocid', logId], { env: emu.env, stdin: 'second\n' })).code).to.equal(0);
+    // an open breaker would refuse every call for 30 s without touching the network
+    await eventually(() => f.stdout().toString().includes('second'));
+    f.child.kill('SIGINT');
+    expect((await f.exited).code, f.stderr()).to.equal(0);
+    expect(((await emu.stats()).requests['search'] ?? 0) - before).to.be.at.least(15);
+    expect(f.stderr()).to.match(/^oci-log: searching logs .* failed: 503 .*\(still following\)$/m);
+    expect(f.stderr()).to.not.match(/Request cannot be retried|EOPENBREAKER/);
+  });
+
+  it('ends by itself (exit 0) once its stdout is closed, as in oci-log query -f | head -1', async () => {
+    const f = follow(emu.env);
+    await eventually(() => f.stdout().toString().includes('first'));
+    f.child.stdout.destroy();
+    expect((await runMain(['--log-ocid', logId], { env: emu.env, stdin: 'second\n' })).code).to.equal(0);
+    const { code, signal } = await f.exited;
+    expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
   });
 });

@@ -1,14 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/cli.js';
+import { instantClock } from '../helpers/clock.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** The management and query commands, run in-process against an in-process emulator over real HTTP. */
 describe('log groups, logs and query against the emulator', function () {
   let emu: TestEmulator;
-  const cli = (args: string[], input?: string) => runCli(args, { env: emu.env, ...(input === undefined ? {} : { input }) });
+  // An instant clock: a create's wait for its work request does not sleep between polls.
+  const cli = (args: string[], input?: string) => runMain(args, { env: emu.env, clock: instantClock(), ...(input === undefined ? {} : { stdin: input }) });
   before(async () => {
     emu = await startEmulator();
   });
@@ -97,16 +101,21 @@ describe('log groups, logs and query against the emulator', function () {
     const group = await emu.createLogGroup('follow');
     const logId = await emu.createLog(group, 'tail');
     expect((await cli(['--log-ocid', logId], 'before follow\n')).code).to.equal(0);
-    const f = spawnCli(['query', '--log-ocid', logId, '--follow', '--interval', '0.3'], { env: emu.env });
-    await eventually(() => f.stdout().toString().includes('before follow'));
+    const searches = async () => (await emu.stats()).requests['search'] ?? 0;
+    // Its pauses between polls end at once: it polls as fast as the emulator answers.
+    const clock = instantClock();
+    const f = startMain(['query', '--log-ocid', logId, '--follow', '--interval', '300ms'], { env: emu.env, clock });
+    await f.waitFor('stdout', 'before follow');
     expect((await cli(['--log-ocid', logId], 'during follow 1\nduring follow 2\n')).code).to.equal(0);
-    await eventually(() => f.stdout().toString().includes('during follow 2'));
-    await new Promise((r) => setTimeout(r, 1000)); // a few more polls over the same window
-    f.child.kill('SIGINT');
-    const { code } = await f.exited;
-    expect(code, f.stderr()).to.equal(0);
-    const printed = f.stdout().toString().trim().split('\n').map((l) => l.split(' - ')[1]);
+    await f.waitFor('stdout', 'during follow 2');
+    const polled = await searches();
+    await eventually(async () => (await searches()) >= polled + 3); // three more polls over the same window
+    f.signal('SIGINT');
+    const { code, stdout, stderr } = await f.done;
+    expect(code, stderr).to.equal(0);
+    const printed = stdout.toString().trim().split('\n').map((l) => l.split(' - ')[1]);
     expect(printed).to.deep.equal(['before follow', 'during follow 1', 'during follow 2']);
+    expect(new Set(clock.slept)).to.deep.equal(new Set([300]));
   });
 
   it('gives clear errors: bad retention and durations exit 2, unknown OCIDs exit 4', async () => {

@@ -5,7 +5,7 @@ import { eventually, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import type { DeadLetterRecord } from '../../src/core/pipe/dead-letter.js';
+import type { LogRecord as DeadLetterRecord } from '../../src/core/pipe/log-record.js';
 
 function readDeadLetter(file: string): DeadLetterRecord[] {
   return readFileSync(file, 'utf8')
@@ -73,11 +73,12 @@ describe('oci-log send: edge cases against the emulator', function () {
     expect(r.stderr).to.contain('/nonexistent/dl.jsonl');
   });
 
-  it('on SIGTERM with the service stalled, loses nothing: entries + dead-letter = input, exit 3', async () => {
+  it('on SIGTERM with the service stalled, loses nothing: what did not arrive waits in the spool, and flush sends it (exit 3, then 0)', async () => {
     const log = await newLog();
-    const file = join(tempDir(), 'term.jsonl');
+    const state = tempDir();
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--timeout', '20'], { env: emu.env });
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env });
     const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
     cli.child.stdin.write(lines.join('\n') + '\n');
     // --tee shows what oci-log has read: signal once it has read everything.
@@ -85,15 +86,45 @@ describe('oci-log send: edge cases against the emulator', function () {
     cli.child.kill('SIGTERM');
     const { code } = await cli.exited;
     expect(code).to.equal(3);
+    const spool = join(state, 'oci-log', 'spool');
+    expect(cli.stderr()).to.contain(`wait in the spool ${spool}`);
+    expect(existsSync(join(state, 'oci-log', 'dead-letter')), 'nothing dead-lettered').to.equal(false);
+    await emu.clearFaults();
+    const flushed = await runCli(['flush'], { env });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    const delivered = (await emu.entries(log)).map((e) => e.data);
+    expect([...new Set(delivered)].sort()).to.deep.equal([...lines].sort());
+  });
+
+  it('--no-spool: on SIGTERM with the service stalled, entries + dead-letter = input, exit 3', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'term.jsonl');
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
+    const cli = spawnCli(['--log-ocid', log, '--no-spool', '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env: emu.env });
+    const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
+    cli.child.stdin.write(lines.join('\n') + '\n');
+    await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
+    cli.child.kill('SIGTERM');
+    const { code } = await cli.exited;
+    expect(code).to.equal(3);
     const delivered = (await emu.entries(log)).map((e) => e.data);
     const dead = readDeadLetter(file).map((x) => x.data);
-    expect([...delivered, ...dead].sort()).to.deep.equal([...lines].sort());
+    expect([...new Set([...delivered, ...dead])].sort()).to.deep.equal([...lines].sort());
     expect(cli.stderr()).to.contain(file);
   });
 
-  it('an endpoint that refuses connections: retries, then dead-letters, naming the endpoint', async () => {
+  it('an endpoint that refuses connections: the lines wait in the spool, and the message names the endpoint', async () => {
+    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--shutdown-timeout', '0.3'], {
+      input: 'one\ntwo\n',
+      env: { ...emu.env, OCI_LOG_ENDPOINT: 'http://127.0.0.1:1' },
+    });
+    expect(r.code).to.equal(3);
+    expect(r.stderr).to.contain('http://127.0.0.1:1').and.to.contain('ECONNREFUSED').and.to.contain('2 entries wait in the spool');
+  });
+
+  it('--no-spool, an endpoint that refuses connections: retries, then dead-letters, naming the endpoint', async () => {
     const file = join(tempDir(), 'refused.jsonl');
-    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--max-retries', '1', '--dead-letter', file], {
+    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--no-spool', '--max-retries', '1', '--dead-letter', file], {
       input: 'one\ntwo\n',
       env: { ...emu.env, OCI_LOG_ENDPOINT: 'http://127.0.0.1:1' },
     });

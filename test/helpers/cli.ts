@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp-dir.js';
 
 /** Absolute path of the built CLI's bin script. */
 export const BIN = fileURLToPath(new URL('../../../bin/oci-log.js', import.meta.url));
@@ -28,6 +29,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
     TERM: 'dumb',
     NO_COLOR: '1',
     TZ: 'UTC',
+    // Each run its own state folder: spool and dead-letter files of one test never reach another (or the user's).
+    XDG_STATE_HOME: tempDir('oci-log-state-'),
   };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

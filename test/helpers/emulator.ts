@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { startEmulator as start } from '../../src/emulator/index.js';
-import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.js';
+import type { EmulatorOptions, FaultView, RunningEmulator } from '../../src/emulator/index.js';
 import type { Operation } from '../../src/emulator/faults.js';
+import { testKey } from './identity.js';
 import { tempDir } from './temp-dir.js';
 
 export interface RawEntry {
@@ -38,6 +41,8 @@ export interface TestEmulator {
   createLog(groupId: string, name: string): Promise<string>;
   entries(logId: string): Promise<RawEntry[]>;
   injectFault(fault: FaultSpec): Promise<void>;
+  /** The faults still to fire, with how many times each will. */
+  pendingFaults(): Promise<Array<FaultView & { remaining: number }>>;
   clearFaults(): Promise<void>;
   setLatency(ms: number): Promise<void>;
   stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number>; droppedAsOlderThanRetention: Record<string, number> }>;
@@ -92,15 +97,40 @@ async function waitForCreated(
   throw new Error(`work request ${workRequestId} did not finish`);
 }
 
-/** Starts an in-process emulator with a throwaway identity in a temp folder. */
+let sharedConfig: string | undefined;
+
+/**
+ * The identity every test emulator trusts unless a state dir is given: the
+ * run's test key (made once) under profile EMULATOR, as the emulator's own
+ * throwaway identity is laid out ([DEFAULT] empty).
+ */
+function sharedIdentity(): { configFile: string; profile: string } {
+  if (sharedConfig === undefined) {
+    const dir = tempDir('oci-log-emu-id-');
+    const { pem, fingerprint } = testKey();
+    const keyFile = join(dir, 'emulator_key.pem');
+    writeFileSync(keyFile, pem, { mode: 0o600 });
+    sharedConfig = join(dir, 'config');
+    const lines = ['[DEFAULT]', '[EMULATOR]', 'user=ocid1.user.oc1..aaaaaaaatestemulatoruser', `fingerprint=${fingerprint}`];
+    lines.push('tenancy=ocid1.tenancy.oc1..aaaaaaaatestemulatortenancy', 'region=us-ashburn-1', `key_file=${keyFile}`, '');
+    writeFileSync(sharedConfig, lines.join('\n'), { mode: 0o600 });
+  }
+  return { configFile: sharedConfig, profile: 'EMULATOR' };
+}
+
+/**
+ * Starts an in-process emulator. It trusts the run's shared test identity
+ * (no key is made per emulator); given a state dir, it keeps its throwaway
+ * identity there instead, as `oci-log emulator` does.
+ */
 export async function startEmulator(
-  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits' | 'principals'> = {},
+  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits' | 'principals' | 'ignoreRetention'> = {},
 ): Promise<TestEmulator> {
   const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
   const stateDir = givenStateDir ?? tempDir('oci-log-emu-');
   const running = await start({
     stateDir,
-    newIdentity: givenStateDir === undefined,
+    ...(givenStateDir === undefined ? { ...sharedIdentity(), explicitProfile: true } : { newIdentity: false }),
     dataDir,
     ingestDelayMs: ingestDelayMs ?? 0,
     ...rest,
@@ -134,6 +164,7 @@ export async function startEmulator(
     injectFault: async (fault) => {
       await admin(url, 'POST', '/_emulator/faults', fault);
     },
+    pendingFaults: async () => (await admin<FaultView[]>(url, 'GET', '/_emulator/faults')).map((f) => ({ ...f, remaining: f.count ?? 0 })),
     clearFaults: async () => {
       await admin(url, 'DELETE', '/_emulator/faults');
     },

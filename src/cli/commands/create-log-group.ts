@@ -2,18 +2,17 @@ import { listLogGroups } from '../../oci/log-management.js';
 import { createResource } from '../create-resource.js';
 import { defineCommand } from '../define-command.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { compartmentOption } from '../options/manage-options.js';
+import { compartmentOption, createOptions } from '../options/manage-options.js';
 import { compartmentOf, openServices } from '../service-context.js';
 
 export const createLogGroupCommand = defineCommand({
   command: 'create-log-group',
   describe: 'Create a log group; prints its OCID',
   options: {
-    'display-name': { type: 'string', demandOption: true, describe: 'Name of the log group (unique in its compartment)' },
+    'display-name': { type: 'string', required: true, arg: 'NAME', description: 'Name of the log group (unique in its compartment)' },
     ...compartmentOption,
-    description: { type: 'string', describe: 'Description' },
-    'if-not-exists': { type: 'boolean', default: false, describe: 'Print the OCID of an existing group of that name instead of failing' },
-    wait: { type: 'boolean', default: true, describe: 'Wait for the work request (--no-wait prints the work request OCID instead)' },
+    description: { type: 'string', description: 'Description of the log group' },
+    ...createOptions,
     ...connectionOptions,
   },
   examples: [['LG=$($0 create-log-group --display-name app-logs --if-not-exists)', 'create a group (or reuse it) in the tenancy']],

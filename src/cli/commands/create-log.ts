@@ -4,7 +4,7 @@ import { createResource } from '../create-resource.js';
 import { defineCommand } from '../define-command.js';
 import { resolveLogGroup } from '../log-groups.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { compartmentOption, logGroupOptions } from '../options/manage-options.js';
+import { compartmentOption, createOptions, logGroupOptions } from '../options/manage-options.js';
 import { openServices } from '../service-context.js';
 
 export function checkRetention(days: number | undefined): number | undefined {
@@ -19,12 +19,19 @@ export const createLogCommand = defineCommand({
   command: 'create-log',
   describe: 'Create a custom log in a log group; prints its OCID',
   options: {
-    'display-name': { type: 'string', demandOption: true, describe: 'Name of the log (unique in its group)' },
+    'display-name': { type: 'string', required: true, arg: 'NAME', description: 'Name of the log (unique in its group)' },
     ...logGroupOptions,
     ...compartmentOption,
-    'retention-duration': { type: 'number', describe: 'Days to keep entries: 30 to 180 in steps of 30 (service default 30)' },
-    'if-not-exists': { type: 'boolean', default: false, describe: 'Print the OCID of an existing log of that name instead of failing' },
-    wait: { type: 'boolean', default: true, describe: 'Wait for the work request (--no-wait prints the work request OCID instead)' },
+    'retention-duration': {
+      type: 'number',
+      arg: 'DAYS',
+      min: 30,
+      max: 180,
+      defaultText: "30, the service's",
+      description: 'Days to keep entries, in steps of 30',
+      details: 'Checked before any call.',
+    },
+    ...createOptions,
     ...connectionOptions,
   },
   examples: [['LOG=$($0 create-log --log-group app-logs --display-name web --retention-duration 90)', 'create a log in a group found by name']],

@@ -2,8 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
-import { parseDuration } from '../../core/duration.js';
-import { COMPARTMENT_OCID, DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
+import { COMPARTMENT_OCID, DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, SESSION_PROFILE, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
 import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 import { parseFaultFlag } from '../fault-flag.js';
@@ -24,42 +23,117 @@ export const emulatorCommand = defineCommand({
   command: 'emulator',
   describe: 'Run a local emulator of the OCI Logging APIs (ingestion, management, search)',
   options: {
-    host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
-    port: { type: 'number', default: 0, describe: 'Port to listen on (0: any free port)' },
-    'state-dir': { type: 'string', describe: 'Where the throwaway identity is kept (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator)' },
-    'new-identity': { type: 'boolean', default: false, describe: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },
-    'config-file': { type: 'string', describe: 'Trust this OCI config file\'s profile [env OCI_CLI_CONFIG_FILE] (default ~/.oci/config if it exists)' },
-    profile: { type: 'string', describe: 'Profile to trust [env OCI_CLI_PROFILE] (default DEFAULT)' },
-    'data-dir': { type: 'string', describe: 'Keep log groups, logs and entries here across restarts (default: memory only)' },
+    host: {
+      type: 'string',
+      arg: 'ADDRESS',
+      default: '127.0.0.1',
+      description: 'Address to listen on',
+      details:
+        'Beyond loopback (0.0.0.0, say) other machines can reach it: it warns on start, and its admin endpoints need ' +
+        'Authorization: Bearer $OCI_LOG_EMULATOR_TOKEN, a token exported with the other lines.',
+    },
+    port: { type: 'number', default: 0, min: 0, max: 65_535, description: 'Port to listen on; 0 picks a free one' },
+    'state-dir': {
+      type: 'string',
+      arg: 'DIR',
+      defaultText: '~/.local/state/oci-log/emulator (or $XDG_STATE_HOME/oci-log/emulator)',
+      description: 'Where the throwaway identity is kept',
+    },
+    'new-identity': { type: 'boolean', default: false, description: 'Make a fresh throwaway identity even if an OCI profile could be trusted' },
+    'config-file': {
+      type: 'string',
+      arg: 'FILE',
+      env: 'OCI_CLI_CONFIG_FILE',
+      defaultText: '~/.oci/config if it exists',
+      description: "Trust this OCI config file's profile",
+      details:
+        "A profile named by --config-file or --profile must be a usable API-key profile (user, tenancy, key_file and the key's own fingerprint), " +
+        'else the emulator refuses to start; one found through the variables or by default that is not usable is skipped, with a note on ' +
+        'standard error, for the throwaway identity.',
+    },
+    profile: { type: 'string', arg: 'NAME', env: 'OCI_CLI_PROFILE', defaultText: 'DEFAULT', description: 'Profile to trust' },
+    'data-dir': {
+      type: 'string',
+      arg: 'DIR',
+      defaultText: 'memory only',
+      description: 'Keep log groups, logs and entries here across restarts',
+      details: 'state.json, written atomically on each change, and one append-only entries/LOG_OCID.jsonl per log.',
+    },
     compartment: {
       type: 'string',
       array: true,
-      default: [] as string[],
-      describe: 'A compartment OCID that exists besides the tenancy (repeatable); others get 404, as on the service',
+      arg: 'OCID',
+      default: [],
+      description: 'A compartment that exists besides the tenancy (repeatable)',
+      details: 'Requests naming any other compartment get 404 NotAuthorizedOrNotFound, as on the service; POST /_emulator/compartments declares more.',
     },
-    'exports-file': { type: 'string', describe: 'Also write the export lines to this file once listening' },
+    'exports-file': {
+      type: 'string',
+      arg: 'FILE',
+      description: 'Also write the export lines to this file (atomically) once listening',
+      details: '(Not --env-file: Node.js 20 takes that flag for itself wherever it appears.)',
+    },
     'principal-exports-file': {
       type: 'string',
-      describe:
-        'Also serve every auth type (instance and resource principals, session tokens, OKE workload identity) and write the variables that use them to this file',
+      arg: 'FILE',
+      description: 'Also serve every auth type, and write to this file the variables that point them at the emulator',
+      details:
+        'Serves the instance metadata service (/opc/v2/...) and the federation endpoint (/v1/x509) on its port, a resource principal, ' +
+        `a session-token profile (${SESSION_PROFILE} in STATE-DIR/principals/config) and an OKE proxymux (HTTPS on localhost, its own port); ` +
+        'FILE gets the variables for --auth instance_principal, resource_principal and oke_workload_identity. Keys are kept in ' +
+        'STATE-DIR/principals. POST /_emulator/principals/rotate writes a new session token and RPST and refuses the old ones, as if expired.',
     },
-    verbose: { type: 'boolean', default: false, describe: 'Log each request on stderr' },
-    'ingest-delay': { type: 'number', default: 0, describe: 'Entries become searchable this many ms after ingestion' },
+    verbose: { type: 'boolean', default: false, description: 'Log each request (method, path, status, time, opc-request-id) on stderr' },
+    'ingest-delay': {
+      type: 'duration',
+      unit: 'ms',
+      default: '0ms',
+      min: '0ms',
+      description: 'Entries become searchable this long after ingestion, as the asynchronous service does',
+    },
+    latency: {
+      type: 'duration',
+      unit: 'ms',
+      default: '0ms',
+      min: '0ms',
+      max: '10m',
+      description: 'Answer every API request this long after it arrived, as a distant region does',
+      details: 'The request is processed at once; only its answer waits (the admin endpoints are not delayed). PUT /_emulator/latency changes it.',
+    },
     fault: {
       type: 'string',
       array: true,
-      default: [] as string[],
-      describe:
-        'Inject a fault, OP:STATUS|reset|stall|reset-after|stall-after[:COUNT|:for=DURATION][:from=DURATION][:retry-after=S], ' +
-        'e.g. putLogs:429:3, putLogs:503:for=90s, createLogGroup:reset-after (repeatable)',
+      arg: 'OP:WHAT[:COUNT|:for=DURATION][:from=DURATION][:retry-after=S]',
+      default: [],
+      description: 'Inject a fault, e.g. putLogs:429:3, putLogs:503:for=90s, createLogGroup:reset-after (repeatable)',
+      details:
+        'WHAT is an HTTP status (400 to 599; 429 and 503 say retry-after: 1 unless retry-after= says otherwise), reset (drop the connection), ' +
+        'stall (never answer, until the client gives up or the emulator stops), reset-after or stall-after (process the request, then drop the ' +
+        'connection or never answer: it timed out, but it was done), or work-request-fails (a create, update, move or delete answers 202, then ' +
+        'its work request ends FAILED). The fault catches the next COUNT (default 1) requests of operation OP (or * for all), or with for= every ' +
+        'request for that long, from the start or from= later (e.g. putLogs:503:for=90s:from=30s); durations as 250ms, 30s, 5m, 2h. All but the ' +
+        '-after kinds fire after the signature check and before processing, so a faulted PutLogs stores nothing.',
     },
-    latency: { type: 'string', describe: 'Answer every API request this long after it arrived, like a distant region: ms, or a duration like 200ms, 1s (default 0)' },
-    'max-entries': { type: 'number', default: 1_000_000, describe: 'Entries kept per log; the oldest are dropped beyond it' },
-    'discard-entries': { type: 'boolean', default: false, describe: 'Validate and count entries but keep none (for benchmarks)' },
+    'ignore-retention': {
+      type: 'boolean',
+      default: false,
+      description: "Keep and find entries older than their log's retention, which the service drops",
+      details: 'For fixtures with old times. Without it, as the service is reported to do, such entries are accepted (200) and dropped.',
+    },
+    'max-entries': {
+      type: 'number',
+      default: 1_000_000,
+      min: 1,
+      description: 'Entries kept in memory per log; the oldest are dropped beyond it, exactly',
+      details: 'Also applied when a data directory is loaded; the files there keep growing.',
+    },
+    'discard-entries': { type: 'boolean', default: false, description: 'Validate and count entries but keep none (for benchmarks)' },
     'max-connections': {
       type: 'number',
       default: DEFAULT_LIMITS.maxConnections,
-      describe: 'Connections open at once; more are closed on arrival (keeps file descriptors for the data dir)',
+      min: 1,
+      description: 'Connections open at once; more are closed on arrival',
+      details: 'So half-open connections cannot use up the file descriptors the data directory needs.',
     },
   },
   examples: [
@@ -71,17 +145,11 @@ export const emulatorCommand = defineCommand({
   ],
   handler: async (argv) => {
     const { io } = argv;
-    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port ${argv.port}: must be 0 to 65535`);
-    if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
-    if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
-    if (!Number.isInteger(argv['max-connections']) || argv['max-connections'] < 1) throw new UsageError(`--max-connections ${argv['max-connections']}: must be a whole number, 1 or more`);
     for (const c of argv.compartment) if (!COMPARTMENT_OCID.test(c)) throw new UsageError(`--compartment ${c}: not a compartment OCID (ocid1.compartment.oc1..…)`);
     const adminToken = io.env['OCI_LOG_EMULATOR_TOKEN'] || undefined;
     if (adminToken !== undefined && !/^[A-Za-z0-9_.~+/=-]{16,200}$/.test(adminToken)) {
       throw new UsageError('OCI_LOG_EMULATOR_TOKEN: must be 16 to 200 letters, digits or -._~+/= (or unset, for a random token)');
     }
-    const latencyMs = argv.latency === undefined ? 0 : parseDuration(/^\d+$/.test(argv.latency) ? `${argv.latency}ms` : argv.latency);
-    if (latencyMs === undefined || latencyMs > 600_000) throw new UsageError(`--latency ${argv.latency}: must be ms or a duration (like 200ms, 1.5s), at most 10m`);
     const faults: FaultSpec[] = [];
     for (const spec of argv.fault) {
       try {
@@ -110,7 +178,8 @@ export const emulatorCommand = defineCommand({
         dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
         compartments: argv.compartment,
         ingestDelayMs: argv['ingest-delay'],
-        latencyMs,
+        ignoreRetention: argv['ignore-retention'],
+        latencyMs: argv.latency,
         maxEntriesPerLog: argv['max-entries'],
         discardEntries: argv['discard-entries'],
         faults,

@@ -5,7 +5,7 @@ import { defineCommand } from '../define-command.js';
 import type { CliIo } from '../io.js';
 import { resolveLogGroup } from '../log-groups.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { compartmentOption, logGroupOptions, outputOption } from '../options/manage-options.js';
+import { compartmentOption, listOutputOption, logGroupOptions } from '../options/manage-options.js';
 import { compartmentOf, openServices } from '../service-context.js';
 import { startSpinner } from '../spinner.js';
 
@@ -22,8 +22,8 @@ export const listLogGroupsCommand = defineCommand({
   describe: 'List log groups (every page)',
   options: {
     ...compartmentOption,
-    'all-compartments': { type: 'boolean', default: false, describe: 'Include the sub-compartments of the compartment' },
-    ...outputOption(['text', 'json'], 'text'),
+    'all-compartments': { type: 'boolean', default: false, description: 'Include the sub-compartments of the compartment' },
+    ...listOutputOption,
     ...connectionOptions,
   },
   examples: [['$0 list-log-groups --all-compartments', 'every log group in the tenancy']],
@@ -49,7 +49,7 @@ export const listLogsCommand = defineCommand({
   options: {
     ...logGroupOptions,
     ...compartmentOption,
-    ...outputOption(['text', 'json'], 'text'),
+    ...listOutputOption,
     ...connectionOptions,
   },
   examples: [['$0 list-logs --log-group app-logs --output json', 'the logs of a group found by name, as JSON']],

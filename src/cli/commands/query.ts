@@ -1,8 +1,11 @@
 import { ServiceError, UsageError } from '../../errors.js';
+import { isTransient } from '../../core/delivery-policy.js';
 import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
 import { OUTPUTS, formatEntries, formatEntry } from '../../core/query/format.js';
 import type { Output } from '../../core/query/format.js';
+import { formatRows } from '../../core/query/result-rows.js';
+import type { ResultRow } from '../../core/query/result-rows.js';
 import { buildSearchQuery } from '../../core/query/search-query.js';
 import { parseTimeArg } from '../../core/query/time-range.js';
 import { CallCancelled } from '../../oci/call-service.js';
@@ -57,17 +60,52 @@ export const queryCommand = defineCommand({
     ...logOcidOption,
     ...logGroupOptions,
     ...compartmentOption,
-    since: { type: 'string', default: '1h', describe: 'Start: a duration back from now (15m, 2h, 3d, 1w) or an ISO-8601 time' },
-    until: { type: 'string', describe: 'End: same forms as --since (default: now)' },
-    grep: { type: 'string', describe: "Entries containing TEXT anywhere (logContent = '*TEXT*')" },
-    where: { type: 'string', describe: 'A where clause of the logging query language, e.g. "data.level = \'error\'"' },
-    run: { type: 'string', describe: 'Only the entries of one oci-log exec run (data.run = ID)' },
-    stream: { type: 'string', choices: ['stdout', 'stderr'] as const, describe: 'Only exec output lines of this stream (data.stream)' },
-    query: { type: 'string', describe: 'A whole query (search "…" | …) instead of the above' },
-    limit: { type: 'number', default: 100, describe: 'The newest N entries (pages past the 1000-a-page cap)' },
-    output: { type: 'string', choices: OUTPUTS, default: 'text', describe: 'text (time, subject, data), jsonl or json' },
-    follow: { type: 'boolean', alias: 'f', default: false, describe: 'Keep printing new entries as they become searchable (each poll re-reads the last 5 minutes; each entry printed once); Ctrl-C ends, exit 0' },
-    interval: { type: 'number', default: 2, describe: 'With --follow: seconds between polls' },
+    since: {
+      type: 'string',
+      arg: 'WHEN',
+      default: '1h',
+      description: 'Start: a duration back from now (30s, 15m, 2h, 1h30m, 3d, 1w) or an ISO-8601 time',
+      details: "Ranges over the service's 14-day cap are split into windows.",
+    },
+    until: { type: 'string', arg: 'WHEN', defaultText: 'now', description: 'End, in the same forms as --since' },
+    grep: {
+      type: 'string',
+      description: "Entries containing TEXT anywhere (the query language's logContent = '*TEXT*')",
+      details: "A quote or a backslash in TEXT gets a backslash before it (\\' and \\\\, as the specification writes 'world\\'!'); * stays a wildcard.",
+    },
+    where: { type: 'string', arg: 'EXPR', description: 'A where clause of the logging query language, used as given, e.g. "data.level = \'error\'"' },
+    run: { type: 'string', arg: 'ID', description: 'Only the entries of one oci-log exec run (data.run = ID)' },
+    stream: { type: 'string', choices: ['stdout', 'stderr'], description: 'Only oci-log exec output lines of this stream (data.stream)' },
+    query: {
+      type: 'string',
+      arg: 'QUERY',
+      description: 'A whole query, search "<compartment>/<group>/<log>" | …, instead of the above',
+      details:
+        'A query ending in count, summarize or select gives rows, not entries: they are printed as a table in text (a datetime column as ISO-8601), ' +
+        'one object a line in jsonl, one array in json; --follow follows entries only.',
+    },
+    limit: { type: 'number', default: 100, min: 1, max: 1_000_000, description: "The newest N entries, paging past the service's 1000 a page" },
+    output: {
+      type: 'string',
+      choices: OUTPUTS,
+      default: 'text',
+      description: 'Output format: text (time, subject, data), jsonl (one object an entry) or json (one array)',
+      details:
+        'text unwraps plain-text entries from the {"message": ...} the service returns; jsonl gives time, data, id, source, type, subject and logId, ' +
+        'data being the text as sent or the object for JSON entries.',
+    },
+    follow: {
+      type: 'boolean',
+      alias: 'f',
+      default: false,
+      description: 'Keep printing new entries as they become searchable, like tail -f; Ctrl-C ends it, exit 0',
+      details:
+        'Ingestion is asynchronous, so each poll re-reads the last 5 minutes and prints each entry id once, remembering only the ids of those 5 minutes. ' +
+        'SIGINT or SIGTERM ends it with exit 0, even during a request. A poll that fails after the retries (throttling, 5xx, network) is reported and ' +
+        'the next one tries again; any other refusal ends the command (exit 4). When the reader of standard output goes away, it ends (exit 0) at the ' +
+        'next entry it cannot write.',
+    },
+    interval: { type: 'duration', unit: 's', default: '2s', min: '200ms', max: '1h', description: 'With --follow, the time between polls' },
     ...connectionOptions,
   },
   examples: [
@@ -76,24 +114,20 @@ export const queryCommand = defineCommand({
     ['$0 query --log-ocid "$LOG" -f', 'follow a log like tail -f'],
     ['$0 query --log-ocid "$LOG" --run "$RUN" --stream stderr', 'what one oci-log exec run printed on stderr'],
   ],
-  configure: (y) =>
-    y.epilogue(
-      'With --log-ocid alone, oci-log finds the log\'s group by listing every log group in the tenancy and the logs of each (one list call per group); ' +
-        'give --log-group-id or --log-group with --compartment-id to skip that. Ranges over 14 days are split into windows.',
-    ),
+  epilogue:
+    'With --log-ocid alone, oci-log finds the log\'s group by listing every log group in the tenancy and the logs of each (one list call per group); ' +
+    'give --log-group-id or --log-group with --compartment-id to skip that. Ranges over 14 days are split into windows.',
   handler: async (argv) => {
     const { io } = argv;
-    const now = Date.now();
+    const now = io.clock.now();
     if (argv.query !== undefined && (argv.grep !== undefined || argv.where !== undefined || argv.run !== undefined || argv.stream !== undefined)) {
       throw new UsageError('--query is a whole query: use it without --grep, --where, --run and --stream');
     }
-    if (argv.query !== undefined && !/^\s*search\s/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
+    if (argv.query !== undefined && !/\bsearch\s*"/i.test(argv.query)) throw new UsageError(`--query ${argv.query}: a query starts with search "<compartment>/…"`);
     const start = parseTimeArg('since', argv.since, now);
     const end = argv.until === undefined ? now : parseTimeArg('until', argv.until, now);
     if (start >= end) throw new UsageError(`--since ${argv.since} is not before --until ${argv.until ?? 'now'}`);
-    if (!Number.isInteger(argv.limit) || argv.limit < 1 || argv.limit > 1_000_000) throw new UsageError(`--limit ${argv.limit}: must be a whole number from 1 to 1000000`);
-    if (!(argv.interval >= 0.2 && argv.interval <= 3600)) throw new UsageError(`--interval ${argv.interval}: must be 0.2 to 3600 seconds`);
-    const output = argv.output as Output;
+    const output: Output = argv.output;
     if (argv.follow && output === 'json') throw new UsageError('--follow prints entries as they come: use --output text or jsonl');
 
     const ctx = await openServices(argv, io);
@@ -106,9 +140,11 @@ export const queryCommand = defineCommand({
       const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where, dataEquals });
       const spinner = await startSpinner(io, 'searching', argv.quiet);
       let entries: LogEntry[];
+      const rows: ResultRow[] = [];
       try {
         entries = await searchLogs(ctx.clients, query, start, end, {
           limit: argv.limit,
+          onRow: (row) => rows.push(row),
           onProgress: (n) => spinner.update(`searching: ${n} entries`),
           ...(stop ? { signal: stop.signal } : {}),
         });
@@ -116,8 +152,9 @@ export const queryCommand = defineCommand({
         spinner.stop();
       }
       entries.sort(compareEntries);
-      io.stdout.write(formatEntries(entries, output));
-      if (stop) await follow(ctx, query, io, output === 'json' ? 'jsonl' : output, entries, argv.interval * 1000, start, stop.signal);
+      // A query gives log entries, or rows of count, summarize or select: those are printed as they came.
+      io.stdout.write(rows.length > 0 && entries.length === 0 ? formatRows(rows, output) : formatEntries(entries, output));
+      if (stop) await follow(ctx, query, io, output === 'json' ? 'jsonl' : output, entries, argv.interval, start, stop.signal);
     } catch (err) {
       if (!(err instanceof CallCancelled)) throw err;
     } finally {
@@ -140,18 +177,6 @@ function stopOnSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
       io.signals.off('SIGTERM', abort);
     },
   };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -177,15 +202,15 @@ async function follow(
   for (const e of printed) seen.add(e);
   // A reader that went away (oci-log query -f | head) ends the follow too: stdout stops being writable after EPIPE.
   while (!signal.aborted && io.stdout.writable) {
-    await pause(intervalMs, signal);
+    await io.clock.sleep(intervalMs, signal);
     if (signal.aborted || !io.stdout.writable) break;
-    const now = Date.now();
+    const now = io.clock.now();
     const from = Math.max(since, now - FOLLOW_OVERLAP_MS);
     let found: LogEntry[];
     try {
       found = await searchLogs(ctx.clients, query, from, now + 1000, { limit: FOLLOW_POLL_LIMIT, signal });
     } catch (err) {
-      if (err instanceof ServiceError && (err.status === undefined || err.status === 429 || err.status >= 500)) {
+      if (err instanceof ServiceError && isTransient(err.status)) {
         warn(io, `${err.message} (still following)`);
         continue;
       }

@@ -1,26 +1,62 @@
-import { accessSync, appendFileSync, constants, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../../errors.js';
-import { DeadLetterFile } from '../../core/pipe/dead-letter.js';
-import { readDeadLetterFile } from '../../core/pipe/dead-letter-reader.js';
-import type { Shipper } from '../../core/pipe/shipper.js';
+import { ConfigError, ExitCode } from '../../errors.js';
+import { DeadLetterFile, recordLine } from '../../core/pipe/dead-letter.js';
+import { readRecordFile } from '../../core/pipe/dead-letter-reader.js';
+import type { Shipper, ShipStats } from '../../core/pipe/shipper.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid } from '../options/pipe-options.js';
+import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { inFlightOption } from '../options/spool-options.js';
 import { createShipper, openSender, startProgress } from '../shipping.js';
-import { ExitCode } from '../../errors.js';
+import { watchShutdown } from '../shutdown.js';
+import { wireId } from '../../core/pipe/wire-format.js';
+
+function sumStats(shippers: Iterable<Shipper>): ShipStats {
+  const total: ShipStats = {
+    accepted: 0,
+    recovered: 0,
+    delivered: 0,
+    deadLettered: 0,
+    dropped: 0,
+    lost: 0,
+    skipped: 0,
+    waiting: 0,
+    inFlight: 0,
+    retries: 0,
+    requests: 0,
+    unspooled: 0,
+    outageSince: undefined,
+  };
+  for (const s of shippers) {
+    const st = s.stats();
+    for (const key of Object.keys(total) as Array<keyof ShipStats>) {
+      if (key !== 'outageSince') total[key] += st[key];
+    }
+    total.outageSince ??= st.outageSince;
+  }
+  return total;
+}
 
 export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
   options: {
-    'log-ocid': { ...logOcidOption['log-ocid'], describe: 'Send to this log instead of the one each entry was meant for' },
+    'log-ocid': {
+      type: 'string',
+      alias: logOcidOption['log-ocid'].alias,
+      group: 'target',
+      arg: 'OCID',
+      description: 'Send to this log instead of the one each entry was meant for',
+    },
     ...deliveryOptions,
+    ...shutdownOption,
+    ...inFlightOption,
     ...connectionOptions,
   },
   examples: [
-    ['$0 replay ~/.local/state/oci-log/dead-letter/*.jsonl', 'deliver what an earlier run could not; delivered files are removed'],
+    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines)' }),
   handler: async (argv) => {
@@ -35,22 +71,41 @@ export const replayCommand = defineCommand({
     }
     const override = readLogOcid(argv['log-ocid'], {}, false);
     const delivery = { ...readDeliverySettings(argv), deadLetter: undefined };
-    const options = { io, connection: argv, delivery, quiet: argv.quiet, dryRun: false };
+    const shutdownMs = argv['shutdown-timeout'];
+    // The file being replayed is the durable copy: no spool; what is not delivered is written back to it.
+    const options = { io, connection: argv, delivery, spool: undefined, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
     const sender = await openSender(options);
+    let stopping = false;
+    let unblock: () => void = () => undefined;
+    const stopped = new Promise<void>((r) => (unblock = r));
+    const shutdown = watchShutdown(io, shutdownMs, () => {
+      stopping = true;
+      unblock();
+    });
     let failedFiles = 0;
     try {
       for (const file of files) {
-        // Whatever is not delivered is rewritten here, then replaces the file.
-        const rest = new DeadLetterFile(`${file}.replay-${process.pid}.tmp`);
+        if (stopping) {
+          // Interrupted before this file: left as it is.
+          failedFiles += 1;
+          continue;
+        }
+        // Whatever is not delivered is written here, then replaces the file: an interrupted replay leaves no temporary file.
+        const rest = new DeadLetterFile(`${file}.replay-${io.pid}.tmp`);
         const shippers = new Map<string, Shipper>();
         let kept = 0;
-        let stats = { accepted: 0, delivered: 0, deadLettered: 0, inFlight: 0, retries: 0, requests: 0 };
-        const progress = await startProgress(io, argv.quiet, () => stats);
-        for await (const { lineNo, parsed } of readDeadLetterFile(file)) {
+        const progress = await startProgress(io, argv.quiet, () => sumStats(shippers.values()));
+        const lines = readRecordFile(file);
+        for await (const { lineNo, parsed } of lines) {
+          if (stopping) {
+            // Not read in time: back into the file as it was.
+            rest.append(parsed.ok ? recordLine(parsed.record) : parsed.line + '\n', 1);
+            kept += 1;
+            continue;
+          }
           if (!parsed.ok) {
             warn(io, `${file}:${lineNo}: ${parsed.reason}; line kept in the file`);
-            rest.close();
-            appendFileSync(rest.path, parsed.line + '\n', { mode: 0o600 });
+            rest.append(parsed.line + '\n', 1);
             kept += 1;
             continue;
           }
@@ -58,19 +113,20 @@ export const replayCommand = defineCommand({
           const logId = override ?? r.logId;
           let shipper = shippers.get(logId);
           if (!shipper) {
-            shipper = createShipper(options, { logId, source: r.source, type: r.type, subject: r.subject }, sender.send, rest);
+            shipper = createShipper(options, { logId, source: r.source, type: r.type, subject: r.subject }, sender.send, rest, undefined);
             shippers.set(logId, shipper);
           }
-          const wait = shipper.add(r.data, r.id, Date.parse(r.time), { source: r.source, type: r.type, subject: r.subject });
-          if (wait) await wait;
+          shipper.add(r.data, wireId(r.id), Date.parse(r.time), { source: r.source, type: r.type, subject: r.subject });
+          const wait = shipper.commit();
+          if (wait) await Promise.race([wait, stopped]);
         }
         let delivered = 0;
         let undelivered = 0;
         for (const shipper of shippers.values()) {
-          const result = await shipper.close();
+          shutdown.attach(shipper);
+          const result = await Promise.race([shipper.close(shutdown.closeOptions(false)), shutdown.aborted.then(() => shipper.abort())]);
           delivered += result.delivered;
-          undelivered += result.deadLettered;
-          stats = result;
+          undelivered += result.deadLettered + result.lost;
         }
         rest.close();
         if (undelivered === 0 && kept === 0) {
@@ -86,6 +142,7 @@ export const replayCommand = defineCommand({
         }
       }
     } finally {
+      shutdown.dispose();
       sender.close();
     }
     io.exitCode = failedFiles > 0 ? ExitCode.undelivered : ExitCode.ok;

@@ -1,7 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { EntryIdGenerator } from '../../core/pipe/entry-id.js';
 import { pipeLines } from '../../core/pipe/pipe-lines.js';
-import type { ShipResult } from '../../core/pipe/shipper.js';
 import { defineCommand } from '../define-command.js';
 import { connectionOptions } from '../options/connection-options.js';
 import {
@@ -11,10 +10,13 @@ import {
   logOcidOption,
   readDeliverySettings,
   readLogOcid,
-  readShutdownTimeout,
+  shutdownOption,
 } from '../options/pipe-options.js';
-import { warn } from '../io.js';
-import { createShipper, openDeadLetter, openSender, reportResult, startProgress } from '../shipping.js';
+import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
+import { bulkStdin, warn } from '../io.js';
+import { adoptLeftovers } from '../recovery.js';
+import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
+import { watchShutdown } from '../shutdown.js';
 
 export const sendCommand = defineCommand({
   command: ['send', '$0'],
@@ -23,10 +25,20 @@ export const sendCommand = defineCommand({
     ...logOcidOption,
     ...entryOptions,
     ...deliveryOptions,
-    'request-timeout': { ...deliveryOptions['request-timeout'], alias: 'timeout' },
-    'shutdown-timeout': { type: 'number', default: 10, group: 'Batching and delivery:', describe: 'After SIGINT/SIGTERM, seconds to finish sending what was read' },
-    tee: { type: 'boolean', default: false, describe: 'Copy stdin to stdout unchanged as well' },
-    'dry-run': { type: 'boolean', default: false, describe: 'Print the PutLogs request bodies (JSON) on stdout instead of sending; needs no credentials' },
+    ...shutdownOption,
+    ...inFlightOption,
+    ...spoolOptions,
+    tee: {
+      type: 'boolean',
+      default: false,
+      description: 'Copy stdin to stdout unchanged as well',
+      details: 'A closed standard output (EPIPE) stops the copy, never the sending.',
+    },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      description: 'Print the PutLogs request bodies (JSON, one a line) on stdout instead of sending; needs no credentials, uses no spool',
+    },
     ...connectionOptions,
   },
   examples: [
@@ -42,46 +54,35 @@ export const sendCommand = defineCommand({
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const delivery = readDeliverySettings(argv);
-    const shutdownMs = readShutdownTimeout(argv['shutdown-timeout']);
-    const options = { io, connection: argv, delivery, quiet: argv.quiet, dryRun: argv['dry-run'] };
-    // Credentials first: a broken setup fails before a single line is read.
+    const shutdownMs = argv['shutdown-timeout'];
+    const spoolSettings = argv['dry-run'] ? undefined : readSpoolSettings(argv, io.env);
+    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: argv['dry-run'] };
+    // Credentials, the spool and the dead-letter file first: a broken setup fails before a single line is read.
     const sender = await openSender(options);
+    const spool = openSpool(io, spoolSettings);
     const deadLetter = openDeadLetter(io, delivery.deadLetter);
-    const shipper = createShipper(options, { logId, source: defaultSource(argv.source), type: argv.type, subject: argv.subject }, sender.send, deadLetter);
+    const shipper = createShipper(options, { logId, source: defaultSource(argv.source), type: argv.type, subject: argv.subject }, sender.send, deadLetter, spool);
+    const stopAdopting = spool ? adoptLeftovers(io, spool, shipper, logId, argv.quiet) : () => undefined;
     if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
-    const pipe = pipeLines({ input: io.stdin, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
-
-    let signals = 0;
-    let forced: ((r: ShipResult) => void) | undefined;
-    const aborted = new Promise<ShipResult>((resolve) => (forced = resolve));
-    let shutdownTimer: NodeJS.Timeout | undefined;
-    const onSignal = (): void => {
-      signals += 1;
-      if (signals === 1) {
-        pipe.stop();
-        shutdownTimer = setTimeout(() => {
-          warn(io, `shutdown timeout (${shutdownMs / 1000} s) reached; writing what is left to the dead-letter file`);
-          forced?.(shipper.abort());
-        }, shutdownMs);
-      } else {
-        forced?.(shipper.abort());
-      }
-    };
-    io.signals.on('SIGINT', onSignal);
-    io.signals.on('SIGTERM', onSignal);
+    const input = bulkStdin(io);
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
+    const shutdown = watchShutdown(io, shutdownMs, () => pipe.stop());
     try {
       const read = await pipe.done;
       // Stopped by a signal while the producer still writes: let go of stdin, or it may keep the process alive.
-      if (read.stopped) io.stdin.destroy();
+      if (read.stopped) input.destroy();
       if (read.error) warn(io, `reading stdin failed (${read.error.message}); sending what was read`);
-      const result = await Promise.race([shipper.close(), aborted]);
-      progress.stop(undefined);
+      stopAdopting();
+      shutdown.attach(shipper);
+      const result = await Promise.race([shipper.close(shutdown.closeOptions(spool !== undefined)), shutdown.aborted.then(() => shipper.abort())]);
+      progress.stop(argv.quiet || argv['dry-run'] ? undefined : summaryLine(result));
+      if (result.stoppedBy === 'deadline') warn(io, `shutdown timeout (${shutdownMs / 1000} s) reached`);
+      if (result.stoppedBy === 'stall') warn(io, stallMessage(result, shutdownMs));
       io.exitCode = reportResult(io, result);
     } finally {
-      clearTimeout(shutdownTimer);
-      io.signals.off('SIGINT', onSignal);
-      io.signals.off('SIGTERM', onSignal);
+      stopAdopting();
+      shutdown.dispose();
       sender.close();
     }
   },

@@ -1,45 +1,66 @@
-import type { Options } from 'yargs';
 import { AUTH_TYPES, type AuthType, type ConnectionSettings } from '../../oci/connection-settings.js';
 import { UsageError } from '../../errors.js';
-
-const GROUP = 'Connection (as the OCI CLI):';
+import type { OptionTable } from './option-spec.js';
 
 /**
  * Flags that say which credentials and endpoint to use; the same for every
- * command that talks to OCI. Environment variables are resolved in
- * readConnectionSettings (flag > variable > default) so --help can name them.
+ * command that talks to OCI, named and read as the OCI CLI does. None has a
+ * `default`: readConnectionSettings applies flag > variable > default.
  */
 export const connectionOptions = {
   'config-file': {
     type: 'string',
-    group: GROUP,
-    describe: 'OCI config file [env OCI_CLI_CONFIG_FILE] (default ~/.oci/config)',
+    group: 'connection',
+    arg: 'FILE',
+    env: 'OCI_CLI_CONFIG_FILE',
+    defaultText: '~/.oci/config',
+    description: 'OCI config file',
   },
   profile: {
     type: 'string',
-    group: GROUP,
-    describe: 'Profile in the config file [env OCI_CLI_PROFILE] (default DEFAULT)',
+    group: 'connection',
+    arg: 'NAME',
+    env: 'OCI_CLI_PROFILE',
+    defaultText: 'DEFAULT',
+    description: 'Profile in the config file',
   },
   auth: {
     type: 'string',
-    group: GROUP,
+    group: 'connection',
+    arg: 'TYPE',
     choices: AUTH_TYPES,
-    describe: 'How to authenticate [env OCI_CLI_AUTH] (default api_key)',
+    env: 'OCI_CLI_AUTH',
+    defaultText: 'api_key',
+    description: 'How to authenticate',
+    details:
+      'security_token re-reads the token file whenever it changes (oci session refresh); fingerprint is not needed. ' +
+      'instance_principal reads the instance metadata service and trades the instance certificate at the federation endpoint ' +
+      '(OCI_LOG_INSTANCE_METADATA_URL and OCI_LOG_FEDERATION_ENDPOINT point elsewhere). resource_principal reads the ' +
+      'OCI_RESOURCE_PRINCIPAL_* variables of version 2.2. oke_workload_identity trades the pod\'s service account token at the ' +
+      "cluster's proxymux (KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT_PROXYMUX) and needs --region. With a principal the " +
+      'tenancy comes from the credentials, so create-log-group and query --log-ocid need no compartment; a principal\'s region ' +
+      'that is not an OCI region is exit 2. oci-log warns when the config, key or token file can be read by other users.',
   },
   region: {
     type: 'string',
-    group: GROUP,
-    describe: 'Region, e.g. us-ashburn-1 [env OCI_CLI_REGION] (default: the profile\'s)',
+    group: 'connection',
+    arg: 'REGION',
+    env: 'OCI_CLI_REGION',
+    defaultText: "the profile's region",
+    description: 'Region, e.g. us-ashburn-1',
   },
   endpoint: {
     type: 'string',
-    group: GROUP,
-    describe: 'Service URL to use instead of the region\'s, e.g. the emulator\'s http://127.0.0.1:PORT [env OCI_LOG_ENDPOINT] (http only for loopback hosts)',
+    group: 'connection',
+    arg: 'URL',
+    env: 'OCI_LOG_ENDPOINT',
+    defaultText: "the region's",
+    description: "Service URL to use instead of the region's, e.g. the emulator's http://127.0.0.1:PORT; plain http only for loopback hosts",
   },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionTable;
 
 export interface ConnectionArgs {
-  configFile?: string | undefined;
+  'config-file'?: string | undefined;
   profile?: string | undefined;
   auth?: string | undefined;
   region?: string | undefined;
@@ -55,16 +76,17 @@ export function readConnectionSettings(
   argv: ConnectionArgs,
   env: Record<string, string | undefined>,
 ): ConnectionSettings {
-  const auth = nonEmpty(argv.auth) ?? nonEmpty(env['OCI_CLI_AUTH']) ?? 'api_key';
+  const { auth: authOption, endpoint: endpointOption } = connectionOptions;
+  const auth = nonEmpty(argv.auth) ?? nonEmpty(env[authOption.env]) ?? 'api_key';
   if (!(AUTH_TYPES as readonly string[]).includes(auth)) {
-    throw new UsageError(`OCI_CLI_AUTH=${auth} is not one of ${AUTH_TYPES.join(', ')}`);
+    throw new UsageError(`${authOption.env}=${auth} is not one of ${AUTH_TYPES.join(', ')}`);
   }
-  const endpoint = nonEmpty(argv.endpoint) ?? nonEmpty(env['OCI_LOG_ENDPOINT']);
+  const endpoint = nonEmpty(argv.endpoint) ?? nonEmpty(env[endpointOption.env]);
   return {
-    configFile: nonEmpty(argv.configFile) ?? nonEmpty(env['OCI_CLI_CONFIG_FILE']),
-    profile: nonEmpty(argv.profile) ?? nonEmpty(env['OCI_CLI_PROFILE']) ?? 'DEFAULT',
+    configFile: nonEmpty(argv['config-file']) ?? nonEmpty(env[connectionOptions['config-file'].env]),
+    profile: nonEmpty(argv.profile) ?? nonEmpty(env[connectionOptions.profile.env]) ?? 'DEFAULT',
     auth: auth as AuthType,
-    region: nonEmpty(argv.region) ?? nonEmpty(env['OCI_CLI_REGION']),
+    region: nonEmpty(argv.region) ?? nonEmpty(env[connectionOptions.region.env]),
     endpoint: endpoint === undefined ? undefined : parseEndpoint(endpoint),
     home: nonEmpty(env['HOME']),
     env,

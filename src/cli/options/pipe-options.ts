@@ -1,91 +1,116 @@
 import { hostname } from 'node:os';
-import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
-import type { RetryPolicy } from '../../core/pipe/retry-policy.js';
-import { DEFAULT_RETRY } from '../../core/pipe/retry-policy.js';
+import { DEFAULT_BACKOFF } from '../../core/delivery-policy.js';
+import type { BackoffPolicy } from '../../core/delivery-policy.js';
+import type { OptionTable, OptionValues } from './option-spec.js';
 
-const TARGET = 'Target:';
-const BATCHING = 'Batching and delivery:';
-
-/** Which log; shared by send, replay, exec and query. */
+/** Which log; shared by send, exec and query (replay has its own, which reads no variable). */
 export const logOcidOption = {
   'log-ocid': {
     type: 'string',
     alias: 'log-id',
-    group: TARGET,
-    describe: 'OCID of the log [env OCI_LOG_OCID]',
+    group: 'target',
+    arg: 'OCID',
+    env: 'OCI_LOG_OCID',
+    description: 'OCID of the log',
   },
-} as const satisfies Record<string, Options>;
+} as const satisfies OptionTable;
 
 /** Entry metadata: send and exec. */
 export const entryOptions = {
-  source: { type: 'string', group: TARGET, describe: 'Entry source (default: this host\'s name)' },
-  type: { type: 'string', group: TARGET, default: 'oci-log', describe: 'Entry type' },
-  subject: { type: 'string', group: TARGET, describe: 'Entry subject (default: none)' },
-} as const satisfies Record<string, Options>;
-
-export const LIMITS = {
-  batchSize: { min: 1, max: 10_000, dflt: 1000 },
-  batchBytes: { min: 128 * 1024, max: 9 * 1024 * 1024, dflt: 4 * 1024 * 1024 },
-  flushIntervalMs: { min: 10, max: 3_600_000, dflt: 1000 },
-  timeoutS: { min: 1, max: 3600, dflt: 30 },
-  maxRetries: { min: 0, max: 100, dflt: DEFAULT_RETRY.maxRetries },
-  shutdownTimeoutS: { min: 0, max: 3600, dflt: 10 },
-} as const;
+  source: { type: 'string', group: 'target', defaultText: 'the host name', description: "Each entry batch's source" },
+  type: { type: 'string', group: 'target', default: 'oci-log', description: "Each entry batch's type" },
+  subject: { type: 'string', group: 'target', defaultText: 'none', description: "Each entry batch's subject" },
+} as const satisfies OptionTable;
 
 /** How lines become requests, and how hard to try: send, replay, exec. */
 export const deliveryOptions = {
-  'batch-size': { type: 'number', group: BATCHING, default: LIMITS.batchSize.dflt, describe: `Entries per request (${LIMITS.batchSize.min}-${LIMITS.batchSize.max})` },
+  'batch-size': { type: 'number', group: 'delivery', default: 1000, min: 1, max: 10_000, description: 'Entries per request' },
   'batch-bytes': {
     type: 'number',
-    group: BATCHING,
-    default: LIMITS.batchBytes.dflt,
-    describe: `Request body bytes at most (${LIMITS.batchBytes.min}-${LIMITS.batchBytes.max}: under the service's ~10 MB cap)`,
+    group: 'delivery',
+    default: 4 * 1024 * 1024,
+    min: 128 * 1024,
+    max: 9 * 1024 * 1024,
+    description: "Request body bytes at most, under the service's request cap of about 10 MB",
   },
-  'flush-interval': { type: 'number', group: BATCHING, default: LIMITS.flushIntervalMs.dflt, describe: 'Send a batch this many ms after its first line at the latest' },
-  'request-timeout': { type: 'number', group: BATCHING, default: LIMITS.timeoutS.dflt, describe: 'Seconds to wait for each PutLogs answer before retrying' },
-  'max-retries': { type: 'number', group: BATCHING, default: LIMITS.maxRetries.dflt, describe: 'Retries of a request after 429, 5xx, resets and timeouts, with backoff' },
-  'dead-letter': { type: 'string', group: BATCHING, describe: 'File for lines that cannot be delivered (default ${XDG_STATE_HOME:-~/.local/state}/oci-log/dead-letter/<time>-<pid>.jsonl)' },
-} as const satisfies Record<string, Options>;
+  'flush-interval': {
+    type: 'duration',
+    unit: 'ms',
+    group: 'delivery',
+    default: '1s',
+    min: '10ms',
+    max: '1h',
+    description: 'Send a batch at the latest this long after its first line',
+    details: "So a slow producer's lines arrive within that time.",
+  },
+  'request-timeout': {
+    type: 'duration',
+    unit: 's',
+    group: 'delivery',
+    default: '30s',
+    min: '1s',
+    max: '1h',
+    description: 'Wait this long for each PutLogs answer before retrying',
+  },
+  'max-retries': {
+    type: 'number',
+    group: 'delivery',
+    default: 8,
+    min: 0,
+    max: 100,
+    description: 'With --no-spool (and in replay): retries of a request after 429, 5xx, resets and timeouts before its lines are dead-lettered',
+    details: 'With the spool, transient failures are retried until the service answers.',
+  },
+  'dead-letter': {
+    type: 'string',
+    group: 'delivery',
+    arg: 'FILE',
+    defaultText: 'a new file in ~/.local/state/oci-log/dead-letter/ (or $XDG_STATE_HOME/oci-log/dead-letter/)',
+    description: 'File for lines the service refuses (400, 401, 403, 404), and with --no-spool those out of retries',
+    details: 'Made only when needed; one JSON object a line with data, id, time, source, type, subject and logId. A default location that cannot be written is warned about, not fatal.',
+  },
+} as const satisfies OptionTable;
 
-export interface DeliveryArgs {
-  'batch-size': number;
-  'batch-bytes': number;
-  'flush-interval': number;
-  'request-timeout': number;
-  'max-retries': number;
-  'dead-letter'?: string | undefined;
-}
+export type DeliveryArgs = OptionValues<typeof deliveryOptions>;
+
+/** The grace period of the shutdown lifecycle: send, exec, replay and flush. */
+export const shutdownOption = {
+  'shutdown-timeout': {
+    type: 'duration',
+    unit: 's',
+    group: 'delivery',
+    default: '10s',
+    min: '0s',
+    max: '1h',
+    description: 'Grace at the end: after SIGINT/SIGTERM, time to send what was read; after the input ends, how long the service may fail before the rest is left in the spool',
+    details:
+      'At the end of the input oci-log goes on delivering while requests succeed, and stops once none has succeeded for this long. After the first signal it stops this long after the signal at the latest; a second signal stops it at once. What is left waits in the spool (or, with --no-spool, goes to the dead-letter file), and the exit status is 3.',
+  },
+} as const satisfies OptionTable;
 
 export interface DeliverySettings {
   batchSize: number;
   batchBytes: number;
   flushIntervalMs: number;
   requestTimeoutMs: number;
-  retry: RetryPolicy;
+  /** --max-retries: memory only (--no-spool, replay); the spool retries transient failures without end. */
+  retry: { maxRetries: number };
+  backoff: BackoffPolicy;
   deadLetter: string | undefined;
 }
 
-function inRange(flag: string, value: number, min: number, max: number, integer = true): number {
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-    throw new UsageError(`--${flag} ${String(value)}: must be ${integer ? 'a whole number ' : ''}from ${min} to ${max}`);
-  }
-  return value;
-}
-
+/** The delivery flags (already checked against their table) as the shipper's settings. */
 export function readDeliverySettings(argv: DeliveryArgs): DeliverySettings {
   return {
-    batchSize: inRange('batch-size', argv['batch-size'], LIMITS.batchSize.min, LIMITS.batchSize.max),
-    batchBytes: inRange('batch-bytes', argv['batch-bytes'], LIMITS.batchBytes.min, LIMITS.batchBytes.max),
-    flushIntervalMs: inRange('flush-interval', argv['flush-interval'], LIMITS.flushIntervalMs.min, LIMITS.flushIntervalMs.max),
-    requestTimeoutMs: inRange('request-timeout', argv['request-timeout'], LIMITS.timeoutS.min, LIMITS.timeoutS.max, false) * 1000,
-    retry: { ...DEFAULT_RETRY, maxRetries: inRange('max-retries', argv['max-retries'], LIMITS.maxRetries.min, LIMITS.maxRetries.max) },
+    batchSize: argv['batch-size'],
+    batchBytes: argv['batch-bytes'],
+    flushIntervalMs: argv['flush-interval'],
+    requestTimeoutMs: argv['request-timeout'],
+    retry: { maxRetries: argv['max-retries'] },
+    backoff: DEFAULT_BACKOFF,
     deadLetter: argv['dead-letter'] === '' ? undefined : argv['dead-letter'],
   };
-}
-
-export function readShutdownTimeout(value: number): number {
-  return inRange('shutdown-timeout', value, LIMITS.shutdownTimeoutS.min, LIMITS.shutdownTimeoutS.max, false) * 1000;
 }
 
 const LOG_OCID = /^ocid1\.log\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9._-]+$/i;
@@ -94,7 +119,7 @@ const LOG_OCID = /^ocid1\.log\.[a-z0-9-]+\.[a-z0-9-]*\.[a-z0-9._-]+$/i;
 export function readLogOcid(value: string | undefined, env: Record<string, string | undefined>, required: true): string;
 export function readLogOcid(value: string | undefined, env: Record<string, string | undefined>, required: false): string | undefined;
 export function readLogOcid(value: string | undefined, env: Record<string, string | undefined>, required: boolean): string | undefined {
-  const id = value || env['OCI_LOG_OCID'] || undefined;
+  const id = value || env[logOcidOption['log-ocid'].env] || undefined;
   if (id === undefined) {
     if (required) throw new UsageError('no log given: use --log-ocid OCID (or set OCI_LOG_OCID)');
     return undefined;

@@ -1,15 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import type { SignalName, SignalSource } from '../signal-source.js';
 
 export type StreamName = 'stdout' | 'stderr';
-export type ForwardedSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-
-/** Where forwarded signals come from: `process` in production, an EventEmitter in tests. */
-export interface SignalSource {
-  on(event: ForwardedSignal, listener: () => void): unknown;
-  off(event: ForwardedSignal, listener: () => void): unknown;
-}
+export type ForwardedSignal = SignalName;
 
 export interface RunChildOptions {
   command: string;
@@ -29,8 +24,6 @@ export interface RunChildOptions {
   signals: SignalSource;
   /** Called once the child has started, with its pid. */
   onSpawn?(pid: number): void;
-  /** Called for each signal forwarded to the child. */
-  onSignal?(signal: ForwardedSignal): void;
 }
 
 export interface ChildOutcome {
@@ -44,6 +37,12 @@ export interface ChildOutcome {
   spawnError: NodeJS.ErrnoException | undefined;
   /** True when --timeout ended it. */
   timedOut: boolean;
+  /**
+   * True when processes the command left behind still held its output open
+   * after it exited, and were killed after the grace period: their output
+   * past that point was cut off.
+   */
+  outputCutOff: boolean;
   /** Signals oci-log received and forwarded, in order. */
   forwardedSignals: ForwardedSignal[];
   startedAt: Date;
@@ -82,8 +81,10 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
 
-    const signalGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined || exit !== undefined) return;
+    let outputCutOff = false;
+    /** Signals the command's process group; `evenAfterExit` reaches what it left behind too. */
+    const signalGroup = (signal: NodeJS.Signals, evenAfterExit = false): void => {
+      if (child.pid === undefined || (exit !== undefined && !evenAfterExit)) return;
       try {
         process.kill(-child.pid, signal);
       } catch {
@@ -98,7 +99,6 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
     const listeners = FORWARDED.map((signal) => {
       const listener = (): void => {
         forwardedSignals.push(signal);
-        options.onSignal?.(signal);
         signalGroup(signal);
       };
       options.signals.on(signal, listener);
@@ -117,6 +117,7 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
         signal: exit?.signal ?? null,
         spawnError,
         timedOut,
+        outputCutOff,
         forwardedSignals,
         startedAt,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
@@ -146,7 +147,8 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
         timeoutTimer = setTimeout(() => {
           timedOut = true;
           signalGroup('SIGTERM');
-          killTimer = setTimeout(() => signalGroup('SIGKILL'), options.killGraceMs);
+          // KILL the whole group: a grandchild that ignores TERM must not outlive the deadline.
+          killTimer = setTimeout(() => signalGroup('SIGKILL', true), options.killGraceMs);
           killTimer.unref();
         }, options.timeoutMs);
       }
@@ -166,6 +168,9 @@ export function runChild(options: RunChildOptions): Promise<ChildOutcome> {
       // child is gone its group gets no more time than the kill grace.
       if (openStreams > 0) {
         const t = setTimeout(() => {
+          if (openStreams === 0) return;
+          outputCutOff = true;
+          signalGroup('SIGKILL', true);
           child.stdout.destroy();
           child.stderr.destroy();
         }, options.killGraceMs);

@@ -46,9 +46,13 @@ export interface EndEntry {
   end: string;
   durationMs: number;
   lines: Record<StreamName, number>;
-  /** False when some lines went to the dead-letter file instead of the log. */
+  /** False when some lines are not in the log yet: in the dead-letter file, or waiting in the spool. */
   delivered: boolean;
   deadLetterFile?: string;
+  /** Entries still waiting in the spool when the run ended (the next oci-log run or flush sends them). */
+  spooled?: number;
+  /** Processes the command left behind held its output open and were killed: later output was cut off. */
+  outputCutOff?: boolean;
   error?: string;
 }
 
@@ -75,6 +79,7 @@ export interface EndDetails {
   lines: Record<StreamName, number>;
   delivered: boolean;
   deadLetterFile: string | undefined;
+  spooled: number;
   endedAt: Date;
 }
 
@@ -92,6 +97,8 @@ export function endEntryData(identity: RunIdentity, outcome: ChildOutcome, detai
     lines: details.lines,
     delivered: details.delivered,
     ...(details.deadLetterFile === undefined ? {} : { deadLetterFile: details.deadLetterFile }),
+    ...(details.spooled > 0 ? { spooled: details.spooled } : {}),
+    ...(outcome.outputCutOff ? { outputCutOff: true } : {}),
     ...(outcome.spawnError === undefined ? {} : { error: spawnErrorMessage(outcome.spawnError) }),
   };
   return JSON.stringify(entry);

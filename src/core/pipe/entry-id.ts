@@ -8,10 +8,16 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
  * sort in the order they were made. The counter starts at a random value in
  * the lower half of its range each new millisecond; the last 32 bits are
  * random per generator, which keeps two processes' ids apart.
+ *
+ * The counter is kept as two integers (26 high bits, 16 low bits) and the
+ * text before the low bits is made only when it changes: an id costs a few
+ * table lookups and one concatenation.
  */
 export class EntryIdGenerator {
   private lastMs = -1;
-  private counter = 0;
+  private hi = 0;
+  private lo = 0;
+  private prefix = '';
   private readonly tail: string;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -20,36 +26,33 @@ export class EntryIdGenerator {
   }
 
   next(): string {
-    let ms = this.now();
+    const ms = this.now();
     if (ms > this.lastMs) {
       this.lastMs = ms;
-      this.counter = Math.floor(Math.random() * 2 ** 40);
+      // A random start in the lower half leaves room to count up within the millisecond.
+      this.hi = (Math.random() * 0x2000000) | 0;
+      this.lo = (Math.random() * 0x10000) | 0;
+      this.makePrefix();
+    } else if (this.lo < 0xffff) {
+      this.lo += 1;
     } else {
-      ms = this.lastMs;
-      this.counter += 1;
-      if (this.counter >= 2 ** 42) {
+      this.lo = 0;
+      if (this.hi < 0x3ffffff) {
+        this.hi += 1;
+      } else {
         // 4 trillion ids in one millisecond: borrow the next one.
         this.lastMs += 1;
-        ms = this.lastMs;
-        this.counter = 0;
+        this.hi = 0;
       }
+      this.makePrefix();
     }
-    const t = ms.toString(16).padStart(12, '0');
-    const c = this.counter;
-    const a = Math.floor(c / 2 ** 30); // top 12 bits
-    const b = Math.floor(c / 2 ** 16) % 2 ** 14; // next 14 bits
-    const d = c % 2 ** 16; // low 16 bits
-    return (
-      t.slice(0, 8) +
-      '-' +
-      t.slice(8, 12) +
-      '-7' +
-      a.toString(16).padStart(3, '0') +
-      '-' +
-      (0x8000 | b).toString(16) +
-      '-' +
-      d.toString(16).padStart(4, '0') +
-      this.tail
-    );
+    return this.prefix + HEX[this.lo >>> 8]! + HEX[this.lo & 0xff]! + this.tail;
+  }
+
+  private makePrefix(): void {
+    const t = this.lastMs.toString(16).padStart(12, '0');
+    const a = this.hi >>> 14; // 12 bits
+    const b = this.hi & 0x3fff; // 14 bits
+    this.prefix = t.slice(0, 8) + '-' + t.slice(8, 12) + '-7' + a.toString(16).padStart(3, '0') + '-' + (0x8000 | b).toString(16) + '-';
   }
 }

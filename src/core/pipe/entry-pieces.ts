@@ -2,7 +2,8 @@
  * The service truncates a log data field over 10,000 characters, so a longer
  * line is sent as consecutive entries of at most this many characters
  * (UTF-16 code units, never splitting a surrogate pair). The pieces share the
- * line's time; their ids are the line's id with -p0001, -p0002, … appended.
+ * line's time; their ids are the line's id with -p0001, -p0002, … appended
+ * (see pieceId).
  */
 export const MAX_ENTRY_CHARS = 10_000;
 
@@ -38,12 +39,21 @@ export class PieceSplitter {
     }
   }
 
-  /** True while a line that is being split has more pieces to come. */
-  get splitting(): boolean {
-    return this.piece > 0;
-  }
 }
 
+/**
+ * The id of piece `piece` of a line: the line's id, then -p0001 … -p9999,
+ * then -pz00010000 … -pz99999999, then -pzz and 16 digits, and so on: each
+ * step up adds a "z" (after every digit) and doubles the digits, so piece ids
+ * sort in piece order however many there are.
+ */
 export function pieceId(lineId: string, piece: number): string {
-  return piece === 0 ? lineId : `${lineId}-p${String(piece).padStart(4, '0')}`;
+  if (piece === 0) return lineId;
+  let width = 4;
+  let prefix = '-p';
+  while (piece >= 10 ** width) {
+    width *= 2;
+    prefix += 'z';
+  }
+  return lineId + prefix + String(piece).padStart(width, '0');
 }

@@ -1,10 +1,17 @@
 import type { EntryIdGenerator } from './entry-id.js';
 import { PieceSplitter, pieceId } from './entry-pieces.js';
 import { LineSplitter } from './line-splitter.js';
-import type { EntryMeta, Shipper } from './shipper.js';
+import type { EntryMeta } from './shipper.js';
+
+/** Where entries go: the shipper, or a test's stand-in. */
+export interface EntrySink {
+  add(data: string, id: string, timeMs: number, meta?: EntryMeta): void;
+  /** Called after each chunk's entries: writes them ahead; a promise asks the reader to wait. */
+  commit(): Promise<void> | undefined;
+}
 
 export interface LineFeederOptions {
-  shipper: Shipper;
+  shipper: EntrySink;
   /** Shared by every feeder of one run, so ids sort in write order across streams. */
   ids: EntryIdGenerator;
   meta?: EntryMeta;
@@ -38,11 +45,9 @@ export function createLineFeeder(options: LineFeederOptions): LineFeeder {
   /** When the current line's first byte was read: all its pieces get this time. */
   let lineAt = 0;
   let midLine = false;
-  let wait: Promise<void> | undefined;
   const onPiece = (text: string, piece: number): void => {
     if (piece <= 1) lineId = ids.next();
-    const w = shipper.add(wrap ? wrap(text) : text, pieceId(lineId, piece), lineAt, meta);
-    if (w) wait = w;
+    shipper.add(wrap ? wrap(text) : text, pieceId(lineId, piece), lineAt, meta);
   };
   const onLine = (text: string, more: boolean): void => {
     if (!midLine) lineAt = readAt;
@@ -53,13 +58,14 @@ export function createLineFeeder(options: LineFeederOptions): LineFeeder {
   return {
     push: (chunk) => {
       readAt = now();
-      wait = undefined;
       splitter.push(chunk, onLine);
-      return wait;
+      // Written ahead to the spool before the next chunk is read.
+      return shipper.commit();
     },
     end: () => {
       readAt = now();
       splitter.end(onLine);
+      void shipper.commit();
     },
     get lines() {
       return lines;

@@ -1,6 +1,9 @@
 /** Receives a line, or a fragment of one when `more` is true (the rest follows). */
 export type LineCallback = (text: string, more: boolean) => void;
 
+/** Buffer's own decoder, without the argument checks of Buffer#toString (one call per line). */
+type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
+
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -27,7 +30,7 @@ export class LineSplitter {
       if (nl === -1) break;
       if (this.pendingBytes === 0) {
         const end = nl > start && chunk[nl - 1] === CR ? nl - 1 : nl;
-        emit(chunk.toString('utf8', start, end), false);
+        emit((chunk as Utf8Slicer).utf8Slice(start, end), false);
       } else {
         this.pending.push(chunk.subarray(start, nl));
         emit(this.takePending(true), false);

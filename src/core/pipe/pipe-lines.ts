@@ -2,11 +2,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { EntryIdGenerator } from './entry-id.js';
 import { createLineFeeder } from './line-feeder.js';
 import { createTee } from './tee.js';
-import type { EntryMeta, Shipper } from './shipper.js';
+import type { EntryMeta } from './shipper.js';
+import type { EntrySink } from './line-feeder.js';
 
 export interface PipeLinesOptions {
   input: Readable;
-  shipper: Shipper;
+  shipper: EntrySink;
   ids: EntryIdGenerator;
   /** Copy the input here unchanged (--tee); a closed output stops the copy, not the shipping. */
   tee?: Writable | undefined;

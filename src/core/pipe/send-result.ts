@@ -1,10 +1,13 @@
+import type { FailureKind } from '../delivery-policy.js';
+
 /** How one PutLogs attempt ended, as the shipper needs to know it. */
 export type SendResult =
   | { ok: true; opcRequestId: string | undefined }
   | {
       ok: false;
-      /** Worth retrying: 429, 5xx, 408, a reset, a timeout, no answer. */
-      transient: boolean;
+      /** What to do about it (see delivery-policy.ts): retry, give up on this request, or on the log. */
+      kind: FailureKind;
+      /** The HTTP status, or undefined when no answer came. */
       status: number | undefined;
       serviceCode: string | undefined;
       serviceMessage: string | undefined;
@@ -13,5 +16,7 @@ export type SendResult =
       retryAfterMs: number | undefined;
     };
 
-/** Sends one PutLogs body to a log. Never rejects: failures are results. */
-export type SendFunction = (logId: string, body: Buffer) => Promise<SendResult>;
+export type SendFailure = Extract<SendResult, { ok: false }>;
+
+/** Sends one PutLogs body to a log. Never rejects: failures are results. `signal` abandons the request. */
+export type SendFunction = (logId: string, body: Buffer, signal?: AbortSignal) => Promise<SendResult>;

@@ -1,7 +1,22 @@
-import type { DeadLetterRecord, DeadLetterSink } from './dead-letter.js';
-import { retryDelay } from './retry-policy.js';
-import type { RetryPolicy } from './retry-policy.js';
-import type { SendFunction, SendResult } from './send-result.js';
+import { systemClock } from '../clock.js';
+import type { Clock, ClockTimer } from '../clock.js';
+import { DEFAULT_BACKOFF } from '../delivery-policy.js';
+import type { BackoffPolicy } from '../delivery-policy.js';
+import { bodyOf, copyToDeadLetter, recordsOf } from './batch.js';
+import { bodyBuffers } from './body-buffers.js';
+import type { Batch } from './batch.js';
+import type { DeadLetterSink } from './dead-letter.js';
+import { DeliveryHealth } from './delivery-health.js';
+import { GraceWait } from './grace-wait.js';
+import type { CloseOptions } from './grace-wait.js';
+import type { SendFailure, SendFunction } from './send-result.js';
+import { MemorySegment } from './spool/segment.js';
+import type { Segment } from './spool/segment.js';
+import type { AdoptedSegment, SpoolDir } from './spool/spool-dir.js';
+import { BodyWriter, RunMetas } from './wire-format.js';
+import type { RunMeta } from './wire-format.js';
+
+export type { CloseOptions } from './grace-wait.js';
 
 /** Per-entry overrides of the shipper's source, type and subject (exec, replay). */
 export interface EntryMeta {
@@ -10,8 +25,11 @@ export interface EntryMeta {
   type?: string;
 }
 
+export type WhenFull = 'block' | 'drop-oldest' | 'drop-newest';
+
 export interface ShipperOptions {
-  logId: string;
+  /** The log new entries go to (a shipper that only sends adopted segments needs none). */
+  logId: string | undefined;
   source: string;
   type: string;
   subject: string | undefined;
@@ -21,331 +39,558 @@ export interface ShipperOptions {
   batchBytes: number;
   /** …or this many ms after its first entry, whichever comes first. */
   flushIntervalMs: number;
-  /** Requests at once (1 keeps the log's arrival order the input order). */
-  maxInFlight?: number;
-  retry: RetryPolicy;
+  /** Requests under way at once while the service answers; one while it does not. */
+  maxInFlight: number;
   send: SendFunction;
+  /** The write-ahead spool; undefined keeps entries in memory only (--no-spool). */
+  spool: SpoolDir | undefined;
+  /** Bytes the spool may hold (this process's segments). */
+  spoolMaxBytes: number;
+  whenFull: WhenFull;
+  /**
+   * Memory only: retries of one request before its entries go to the
+   * dead-letter file. With a spool, transient failures are retried without end.
+   */
+  maxRetries: number;
+  backoff?: BackoffPolicy;
   deadLetter: DeadLetterSink;
+  /** No success for this long while entries wait: an outage (said once; the spool takes the input meanwhile). */
+  outageAfterMs?: number;
+  clock?: Clock;
   random?: () => number;
-  /** Called once, when delivery fails for good and draining into the dead-letter sink begins. */
-  onGiveUp?: (failure: ShipFailure) => void;
+  events?: ShipperEvents;
+}
+
+/** A request that failed, as the user needs to hear it. */
+export interface ShipFailure {
+  result: SendFailure;
+  logId: string;
+  /** Attempts spent on the request. */
+  attempts: number;
+}
+
+export interface ShipperEvents {
+  /** No success for outageAfterMs while entries wait; `failure` is the last answer, if any came. */
+  outageStarted?(since: number, failure: ShipFailure | undefined): void;
+  outageEnded?(since: number, durationMs: number): void;
+  /** The service refused a request for good: its entries went to the dead-letter file. `fatal`: every later one goes there too. */
+  refused?(failure: ShipFailure, fatal: boolean): void;
+  /** Memory only: a request ran out of retries; it and every later entry go to the dead-letter file. */
+  gaveUp?(failure: ShipFailure): void;
+  /** The spool is full: `policy` applies until it has room again (`full` false). */
+  spoolFull?(full: boolean, policy: WhenFull): void;
+  /** Records could not be read back from the spool (the file went away): counted as lost. */
+  spoolReadFailed?(path: string, err: Error): void;
+  /** Writing the dead-letter file failed: the records stay in the spool, or (memory only) are lost. */
+  deadLetterFailed?(err: Error, records: number): void;
 }
 
 export interface ShipStats {
-  /** Entries handed to the shipper. */
+  /** Entries handed to the shipper by this run. */
   accepted: number;
+  /** Entries found in spool segments that earlier runs left behind. */
+  recovered: number;
   delivered: number;
   deadLettered: number;
-  /** Entries in requests under way. */
+  /** Dropped by --when-full drop-oldest/drop-newest. */
+  dropped: number;
+  /** Neither delivered nor kept anywhere (memory only, when the dead-letter file could not be written). */
+  lost: number;
+  /** Unreadable or torn records in segments of earlier runs, skipped. */
+  skipped: number;
+  /** Not yet delivered: being filled, queued, or in a request under way. */
+  waiting: number;
+  /** Of those, entries in requests under way. */
   inFlight: number;
-  /** Retried requests. */
   retries: number;
   requests: number;
-}
-
-/** The first failure that made the shipper give up on the log. */
-export interface ShipFailure {
-  result: Extract<SendResult, { ok: false }>;
-  logId: string;
-  /** Retries spent on the request before giving up. */
-  retries: number;
+  /** Entries that could not be written to the spool (disk full): held in memory only. */
+  unspooled: number;
+  /** Since when the service has been failing (an outage), if it is. */
+  outageSince: number | undefined;
 }
 
 export interface ShipResult extends ShipStats {
-  failure: ShipFailure | undefined;
-  /** Set when at least one entry went to the dead-letter file. */
+  /** Why delivery ended before everything was sent: the grace period ran out, or the service stayed away. */
+  stoppedBy: 'deadline' | 'stall' | 'abort' | undefined;
+  /** Where dead-lettered entries are, when there are any. */
   deadLetterPath: string | undefined;
-  /** Entries neither delivered nor written to the dead-letter file, because writing it failed. */
-  lost: number;
-  deadLetterError: string | undefined;
+  /** Why delivery stopped early: the first fatal refusal, or the request that ran out of retries. */
+  failure: ShipFailure | undefined;
+  /** The last failed request, if any: what the service said when it stopped answering. */
+  lastFailure: ShipFailure | undefined;
+  /** Entries left in the spool for the next run or `oci-log flush`. */
+  spooled: number;
+  spoolDir: string | undefined;
 }
 
-interface Run {
-  source: string;
-  type: string;
-  subject: string | undefined;
-  /** Serialised entries: {"data":…,"id":…,"time":…} */
-  parts: string[];
-  firstTime: string;
-}
-
-interface Batch {
-  runs: Run[];
-  count: number;
-  bytes: number;
-}
-
-const BODY_HEAD = '{"specversion":"1.0","logEntryBatches":[';
-const BODY_TAIL = ']}';
-const BODY_OVERHEAD = BODY_HEAD.length + BODY_TAIL.length;
-const TIME_SAMPLE = '2000-01-01T00:00:00.000Z';
-
-function runTail(run: { source: string; type: string; subject: string | undefined }, time: string): string {
-  return (
-    '],"source":' +
-    JSON.stringify(run.source) +
-    ',"type":' +
-    JSON.stringify(run.type) +
-    (run.subject === undefined ? '' : ',"subject":' + JSON.stringify(run.subject)) +
-    ',"defaultlogentrytime":"' +
-    time +
-    '"}'
-  );
-}
-
-/** Bytes a run adds to a body besides its entries and their commas. */
-function runOverhead(source: string, type: string, subject: string | undefined): number {
-  return Buffer.byteLength('{"entries":[' + runTail({ source, type, subject }, TIME_SAMPLE));
-}
-
-/** Builds a PutLogs body; its length is exactly the batch's counted bytes. */
-export function bodyOf(batch: { runs: readonly Run[] }): string {
-  let body = BODY_HEAD;
-  batch.runs.forEach((run, i) => {
-    body += (i === 0 ? '' : ',') + '{"entries":[' + run.parts.join(',') + runTail(run, run.firstTime);
-  });
-  return body + BODY_TAIL;
+interface OpenBatch {
+  writer: BodyWriter;
+  segment: Segment;
+  timer: ClockTimer | undefined;
 }
 
 /**
- * Groups entries into PutLogs requests and delivers them: by count, bytes or
- * age; retrying transient failures with backoff; writing what cannot be
- * delivered to the dead-letter sink. After a permanent failure every later
- * entry goes straight to the dead-letter sink (the input keeps draining).
+ * Batching and delivery order. Entries are grouped into PutLogs requests (by
+ * count, bytes or age) and every record is written ahead to its batch's
+ * spool segment; batches go out in order, several at a time while the
+ * service answers and one at a time (a probe) while it does not. Transient
+ * failures are retried with backoff (without end when spooled); refused
+ * requests go to the dead-letter file. A delivered batch's segment is removed.
  *
- * Backpressure: add() returns a promise when a full request is waiting for
- * one in flight; the caller stops reading until it settles. So memory holds
- * at most the requests in flight, one waiting and one being filled.
+ * Backpressure: commit() returns a promise when the caller must stop reading
+ * (requests are full and the service answers, so waiting beats spooling; or
+ * the spool is full and --when-full is block). While the service is away and
+ * the spool has room, new batches live only in the spool and reading goes on.
  */
 export class Shipper {
   private readonly o: ShipperOptions;
-  private readonly maxInFlight: number;
-  private current: Batch | undefined;
+  private readonly clock: Clock;
+  private readonly health: DeliveryHealth;
+  private readonly metas = new RunMetas();
+  private readonly defaultMeta: RunMeta | undefined;
+  /** Bodies kept in memory at most: the requests under way and one waiting. */
+  private readonly residentLimit: number;
+
+  private open: OpenBatch | undefined;
   private readonly queue: Batch[] = [];
-  private readonly inFlightBatches = new Set<Batch>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Map<Batch, AbortController>();
+  private seq = 0;
+  /** Adopted segments sort before this run's batches, in the order they were written. */
+  private adoptSeq = -Number.MAX_SAFE_INTEGER;
+  private retryTimer: ClockTimer | undefined;
+  private lastFailure: ShipFailure | undefined;
+  private stopFailure: ShipFailure | undefined;
+  /** Everything from now on goes to the dead-letter file (a fatal refusal, or retries spent). */
+  private deadLettering = false;
+  private stopped = false;
+  private stoppedBy: ShipResult['stoppedBy'];
+  private spoolFull = false;
   private waiters: Array<() => void> = [];
-  private idleWaiters: Array<() => void> = [];
-  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-  private failure: ShipFailure | undefined;
-  private aborted = false;
-  private lastMs = -1;
-  private lastIso = '';
-  private readonly counters = { accepted: 0, delivered: 0, deadLettered: 0, retries: 0, requests: 0 };
-  private lost = 0;
-  private deadLetterError: string | undefined;
+  private grace: GraceWait | undefined;
+  private timeCache = { ms: -1, iso: '' };
+  private readonly counters = {
+    accepted: 0,
+    recovered: 0,
+    delivered: 0,
+    deadLettered: 0,
+    dropped: 0,
+    lost: 0,
+    skipped: 0,
+    retries: 0,
+    requests: 0,
+    unspooled: 0,
+  };
+  /** Entries in the open batch, queued or in flight. */
+  private waitingCount = 0;
+  /** Entries that stay in the spool for the next run. */
+  private leftInSpool = 0;
 
   constructor(options: ShipperOptions) {
     this.o = options;
-    this.maxInFlight = options.maxInFlight ?? 1;
-  }
-
-  /** True once delivery failed for good: entries now go to the dead-letter sink. */
-  get failed(): ShipFailure | undefined {
-    return this.failure;
+    this.clock = options.clock ?? systemClock;
+    this.residentLimit = options.maxInFlight + 1;
+    this.health = new DeliveryHealth(
+      this.clock,
+      options.backoff ?? DEFAULT_BACKOFF,
+      options.outageAfterMs ?? 10_000,
+      {
+        outageStarted: (since) => {
+          this.o.events?.outageStarted?.(since, this.lastFailure);
+          this.release();
+        },
+        outageEnded: (since, durationMs) => this.o.events?.outageEnded?.(since, durationMs),
+      },
+      options.random,
+    );
+    this.defaultMeta = options.logId === undefined ? undefined : this.metas.get(options.source, options.type, options.subject, options.logId);
   }
 
   /**
-   * Adds one entry. `timeMs` is when its line was read. Returns a promise
-   * only when the caller must wait before adding more.
+   * Adds one entry; `timeMs` is its time (when its line was read). `id` goes
+   * on the wire as it is: ids made by EntryIdGenerator are safe, ids read
+   * from a file go through wireId() first. Call commit() after a run of adds
+   * (one chunk of input) to write them ahead to the spool and learn whether
+   * to pause.
    */
-  add(data: string, id: string, timeMs: number, meta?: EntryMeta): Promise<void> | undefined {
-    if (timeMs !== this.lastMs) {
-      this.lastMs = timeMs;
-      this.lastIso = new Date(timeMs).toISOString();
+  add(data: string, id: string, timeMs: number, meta?: EntryMeta): void {
+    if (this.stopped) throw new Error('the shipper is closed');
+    const logId = this.o.logId;
+    if (logId === undefined) throw new Error('this shipper has no log to send new entries to');
+    if (this.o.whenFull === 'drop-newest' && this.isSpoolFull()) {
+      this.counters.accepted += 1;
+      this.counters.dropped += 1;
+      return;
     }
-    const source = meta?.source ?? this.o.source;
-    const type = meta?.type ?? this.o.type;
-    const subject = meta && 'subject' in meta ? meta.subject : this.o.subject;
-    const entry = '{"data":' + JSON.stringify(data) + ',"id":' + JSON.stringify(id) + ',"time":"' + this.lastIso + '"}';
-    const entryBytes = Buffer.byteLength(entry);
-    this.counters.accepted += 1;
-
-    let batch = this.current;
-    let run = batch?.runs[batch.runs.length - 1];
-    if (run && (run.source !== source || run.type !== type || run.subject !== subject)) run = undefined;
-    // What the entry adds to the body: a comma after its run's last entry, or a new run (after a comma).
-    let add = run ? entryBytes + 1 : entryBytes + runOverhead(source, type, subject) + (batch && batch.runs.length > 0 ? 1 : 0);
-    if (batch && batch.bytes + add > this.o.batchBytes) {
+    const cache = this.timeCache;
+    if (timeMs !== cache.ms) {
+      cache.ms = timeMs;
+      cache.iso = new Date(timeMs).toISOString();
+    }
+    const iso = cache.iso;
+    const run =
+      meta === undefined
+        ? (this.defaultMeta as RunMeta)
+        : this.metas.get(meta.source ?? this.o.source, meta.type ?? this.o.type, 'subject' in meta ? meta.subject : this.o.subject, logId);
+    let open = this.open ?? this.startBatch();
+    if (!open.writer.add(data, id, iso, run)) {
       this.seal();
-      batch = undefined;
-      run = undefined;
-      add = entryBytes + runOverhead(source, type, subject);
+      open = this.startBatch();
+      open.writer.add(data, id, iso, run);
     }
-    if (!batch) {
-      batch = { runs: [], count: 0, bytes: BODY_OVERHEAD };
-      this.current = batch;
-      this.timer = setTimeout(() => this.seal(), this.o.flushIntervalMs);
-    }
-    if (!run) {
-      run = { source, type, subject, parts: [], firstTime: this.lastIso };
-      batch.runs.push(run);
-    }
-    run.parts.push(entry);
-    batch.count += 1;
-    batch.bytes += add;
-    if (batch.count >= this.o.batchSize) this.seal();
-    if (this.queue.length > 0) return new Promise((resolve) => this.waiters.push(resolve));
-    return undefined;
+    this.counters.accepted += 1;
+    this.waitingCount += 1;
+    if (open.writer.count >= this.o.batchSize) this.seal();
   }
 
-  /** Sends everything added so far and waits until each of it is delivered or dead-lettered. */
-  async drain(): Promise<ShipStats> {
-    this.seal();
-    if (this.queue.length > 0 || this.inFlightBatches.size > 0) {
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  /**
+   * Writes the entries added since the last commit to the spool. Returns a
+   * promise when the caller should stop reading until it settles.
+   */
+  commit(): Promise<void> | undefined {
+    if (this.open) this.writePending(this.open);
+    this.noteFull();
+    if (this.o.whenFull === 'drop-oldest' && this.isSpoolFull()) this.dropOldest();
+    if (!this.mustWait()) return undefined;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Queues the segments an earlier run left behind, ahead of new input (they are older). */
+  adopt(segments: readonly AdoptedSegment[]): void {
+    for (const segment of segments) {
+      this.counters.recovered += segment.records;
+      this.waitingCount += segment.records;
+      this.insert({ seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0 });
     }
+    this.pump();
+  }
+
+  /** Sends what was added so far and waits until all of it is delivered or dead-lettered, or the grace ends (see close). */
+  async settle(options: CloseOptions = {}): Promise<ShipStats> {
+    this.seal();
+    await this.untilIdle(options);
     return this.stats();
   }
 
-  /** Sends everything, waits for every request to finish, and reports. */
-  async close(): Promise<ShipResult> {
-    await this.drain();
-    this.o.deadLetter.close();
-    return this.result();
+  /**
+   * Sends everything, waits as `options` allow, then stops: what is still
+   * waiting stays in the spool (or, memory only, goes to the dead-letter
+   * file), and the spool's lock is let go.
+   */
+  async close(options: CloseOptions = {}): Promise<ShipResult> {
+    this.seal();
+    await this.untilIdle(options);
+    return this.stop();
   }
 
-  /**
-   * Gives up now: everything not yet delivered, in flight included, goes to
-   * the dead-letter sink. (A request in flight may still arrive, so a replay
-   * can deliver an entry twice; never zero times.)
-   */
+  /** Stops at once (a second signal): requests under way are abandoned; see close(). */
   abort(): ShipResult {
-    if (!this.aborted) {
-      this.aborted = true;
-      clearTimeout(this.timer);
-      const pending = [...this.inFlightBatches, ...this.queue, ...(this.current ? [this.current] : [])];
-      this.current = undefined;
-      this.queue.length = 0;
-      this.inFlightBatches.clear();
-      for (const b of pending) this.deadLetterBatch(b);
-      for (const s of this.sleeps) {
-        clearTimeout(s.timer);
-        s.resolve();
-      }
-      this.sleeps.clear();
-      this.release();
-      this.o.deadLetter.close();
-      for (const w of this.idleWaiters.splice(0)) w();
-    }
-    return this.result();
+    this.stoppedBy ??= 'abort';
+    return this.stop();
+  }
+
+  /** While close() or settle() waits: stop waiting at `deadlineAt` at the latest (a signal came). */
+  hurry(deadlineAt: number): void {
+    this.grace?.hurry(deadlineAt);
   }
 
   stats(): ShipStats {
     let inFlight = 0;
-    for (const b of this.inFlightBatches) inFlight += b.count;
-    return { ...this.counters, inFlight };
+    for (const b of this.inFlight.keys()) inFlight += b.count;
+    return { ...this.counters, waiting: this.waitingCount, inFlight, outageSince: this.health.outageSince };
   }
 
-  private result(): ShipResult {
-    return {
-      ...this.stats(),
-      failure: this.failure,
-      deadLetterPath: this.counters.deadLettered > 0 ? this.o.deadLetter.path : undefined,
-      lost: this.lost,
-      deadLetterError: this.deadLetterError,
+  // ---- batching -------------------------------------------------------------
+
+  private startBatch(): OpenBatch {
+    const logId = this.o.logId as string;
+    const open: OpenBatch = {
+      writer: new BodyWriter(this.o.batchBytes),
+      segment: this.o.spool ? this.o.spool.newSegment(logId) : new MemorySegment(),
+      timer: this.clock.setTimeout(() => this.seal(), this.o.flushIntervalMs),
     };
+    this.open = open;
+    return open;
   }
 
-  private seal(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.current;
-    if (!batch) return;
-    this.current = undefined;
-    if (this.failure || this.aborted) {
-      this.deadLetterBatch(batch);
+  private writePending(open: OpenBatch): void {
+    const { pieces, entries } = open.writer.takeUnwritten();
+    if (entries === 0 && pieces.length === 0) return;
+    const wasDurable = open.segment.durable;
+    open.segment.append(pieces, entries);
+    // Memory only does not count: there the body is meant to be the only copy.
+    if (this.o.spool) {
+      if (wasDurable && !open.segment.durable) this.counters.unspooled += open.segment.records;
+      else if (!open.segment.durable) this.counters.unspooled += entries;
+    }
+  }
+
+  /** Closes the open batch: its records are written ahead, its body finished (unless it waits on disk), and it joins the queue. */
+  private seal(keepBody = true): void {
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    this.clock.clearTimeout(open.timer);
+    this.writePending(open);
+    open.segment.seal();
+    const batch: Batch = { seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0 };
+    // A batch safe on disk can wait there instead of in memory: at the end, or while the service is away.
+    const durable = open.segment.durable;
+    const spill = durable && (!keepBody || this.deadLettering || (!this.health.healthy && this.residentCount() >= this.residentLimit));
+    if (!spill) batch.body = open.writer.finish();
+    if (this.deadLettering) {
+      this.deadLetter(batch);
+      this.notifyIdle();
       return;
     }
     this.queue.push(batch);
     this.pump();
   }
 
-  private pump(): void {
-    while (this.inFlightBatches.size < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.shift() as Batch;
-      this.inFlightBatches.add(batch);
-      void this.deliver(batch).finally(() => {
-        this.inFlightBatches.delete(batch);
-        this.pump();
-        if (this.queue.length === 0 && this.inFlightBatches.size === 0 && !this.current) {
-          for (const w of this.idleWaiters.splice(0)) w();
-        }
-      });
+  private residentCount(): number {
+    let n = this.inFlight.size;
+    for (const b of this.queue) if (b.body !== undefined) n += 1;
+    return n;
+  }
+
+  private isSpoolFull(): boolean {
+    const spool = this.o.spool;
+    return spool !== undefined && spool.bytes >= this.o.spoolMaxBytes;
+  }
+
+  /**
+   * A full spool is one episode, said once, from the moment it is full until
+   * it is back under half its size: a spool at the edge, where each drop or
+   * delivery makes a little room, is not a flicker of messages.
+   */
+  private noteFull(): void {
+    const spool = this.o.spool;
+    if (spool === undefined) return;
+    const full = this.spoolFull ? spool.bytes >= this.o.spoolMaxBytes / 2 : spool.bytes >= this.o.spoolMaxBytes;
+    if (full === this.spoolFull) return;
+    this.spoolFull = full;
+    this.o.events?.spoolFull?.(full, this.o.whenFull);
+  }
+
+  private dropOldest(): void {
+    while (this.isSpoolFull()) {
+      const victim = this.queue.find((b) => b.segment.durable);
+      if (!victim) return;
+      this.queue.splice(this.queue.indexOf(victim), 1);
+      victim.segment.remove();
+      this.counters.dropped += victim.count;
+      this.waitingCount -= victim.count;
     }
-    if (this.queue.length === 0) this.release();
+  }
+
+  private mustWait(): boolean {
+    if (this.stopped) return false;
+    if (this.isSpoolFull()) {
+      if (this.o.whenFull === 'block') return true;
+      if (this.o.whenFull === 'drop-oldest' && !this.queue.some((b) => b.segment.durable)) return true;
+    }
+    // The service answers (or the batches cannot go to disk): hold the reader rather than the memory.
+    const canSpill = this.o.spool !== undefined && !this.health.healthy;
+    return !canSpill && this.residentCount() >= this.residentLimit;
   }
 
   private release(): void {
+    this.noteFull();
+    if (this.waiters.length === 0 || this.mustWait()) return;
     for (const w of this.waiters.splice(0)) w();
   }
 
-  private async deliver(batch: Batch): Promise<void> {
-    const body = Buffer.from(bodyOf(batch));
-    for (let retry = 0; ; retry++) {
-      if (this.aborted) return;
-      this.counters.requests += 1;
-      const result = await this.o.send(this.o.logId, body);
-      if (this.aborted) return;
-      if (result.ok) {
-        this.counters.delivered += batch.count;
-        return;
+  // ---- delivery -------------------------------------------------------------
+
+  private insert(batch: Batch): void {
+    let i = this.queue.length;
+    while (i > 0 && (this.queue[i - 1] as Batch).seq > batch.seq) i -= 1;
+    this.queue.splice(i, 0, batch);
+  }
+
+  private pending = (): boolean => this.queue.length > 0 || this.inFlight.size > 0;
+
+  private pump(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const { nextAttemptAt } = this.health;
+    if (now < nextAttemptAt) {
+      if (this.retryTimer === undefined && this.queue.length > 0) {
+        this.retryTimer = this.clock.setTimeout(() => {
+          this.retryTimer = undefined;
+          this.pump();
+        }, nextAttemptAt - now);
       }
-      if (result.transient && retry < this.o.retry.maxRetries) {
-        this.counters.retries += 1;
-        await this.sleep(retryDelay(this.o.retry, retry, result.retryAfterMs, this.o.random));
-        continue;
+    } else {
+      const limit = this.health.healthy ? this.o.maxInFlight : 1;
+      while (this.inFlight.size < limit && this.queue.length > 0) {
+        const batch = this.queue.shift() as Batch;
+        const controller = new AbortController();
+        this.inFlight.set(batch, controller);
+        void this.attempt(batch, controller.signal);
       }
-      this.giveUp(batch, { result, logId: this.o.logId, retries: retry });
+    }
+    this.health.watch(this.pending);
+    this.release();
+    this.notifyIdle();
+  }
+
+  private async attempt(batch: Batch, signal: AbortSignal): Promise<void> {
+    const body = batch.body ?? this.load(batch);
+    if (body === undefined) {
+      this.inFlight.delete(batch);
+      this.pump();
       return;
     }
-  }
-
-  private giveUp(batch: Batch, failure: ShipFailure): void {
-    const first = this.failure === undefined;
-    this.failure ??= failure;
-    this.deadLetterBatch(batch);
-    if (first) this.o.onGiveUp?.(failure);
-    for (const b of this.queue.splice(0)) this.deadLetterBatch(b);
-    this.release();
-  }
-
-  private deadLetterBatch(batch: Batch): void {
-    const records: DeadLetterRecord[] = [];
-    for (const run of batch.runs) {
-      for (const part of run.parts) {
-        const e = JSON.parse(part) as { data: string; id: string; time: string };
-        records.push({
-          data: e.data,
-          id: e.id,
-          time: e.time,
-          source: run.source,
-          type: run.type,
-          ...(run.subject === undefined ? {} : { subject: run.subject }),
-          logId: this.o.logId,
-        });
+    batch.attempts += 1;
+    this.counters.requests += 1;
+    const startedAt = this.clock.now();
+    const result = await this.o.send(batch.logId, body, signal);
+    if (this.stopped || !this.inFlight.has(batch)) return;
+    this.inFlight.delete(batch);
+    if (result.ok) {
+      this.health.success();
+      this.counters.delivered += batch.count;
+      this.waitingCount -= batch.count;
+      batch.segment.remove();
+      // Answered, so written whole: the buffer can carry another body.
+      bodyBuffers.give(Buffer.from(body.buffer, 0, body.buffer.byteLength));
+    } else {
+      const failure: ShipFailure = { result, logId: batch.logId, attempts: batch.attempts };
+      this.lastFailure = failure;
+      if (result.kind === 'transient' && (this.o.spool !== undefined || batch.attempts <= this.o.maxRetries)) {
+        this.counters.retries += 1;
+        this.health.failure(startedAt, result.retryAfterMs);
+        if (this.retryTimer !== undefined) {
+          this.clock.clearTimeout(this.retryTimer);
+          this.retryTimer = undefined;
+        }
+        // Keep what waits on disk, not in memory, while the service is away.
+        if (batch.segment.durable && this.residentCount() >= this.residentLimit) batch.body = undefined;
+        this.insert(batch);
+      } else if (this.deadLettering) {
+        // Delivery already stopped for good; requests that were under way meet the same end.
+        this.deadLetter(batch);
+      } else if (result.kind === 'refused') {
+        this.o.events?.refused?.(failure, false);
+        this.deadLetter(batch);
+      } else {
+        // A fatal refusal, or (memory only) a request out of retries: this one and all that follow go to the dead-letter file.
+        if (result.kind === 'fatal') this.o.events?.refused?.(failure, true);
+        else this.o.events?.gaveUp?.(failure);
+        this.stopFailure ??= failure;
+        this.deadLettering = true;
+        this.deadLetter(batch);
+        for (const b of this.queue.splice(0)) this.deadLetter(b);
+        if (this.open) this.seal();
       }
     }
+    this.pump();
+  }
+
+  /** Reads a batch's entries back from its segment and rebuilds its body; undefined when nothing is left to send. */
+  private load(batch: Batch): Buffer | undefined {
+    let loaded;
     try {
-      this.o.deadLetter.write(records);
-      this.counters.deadLettered += records.length;
+      loaded = recordsOf(batch);
     } catch (err) {
-      // The last resort failed too (disk full, file removed…): count the loss and say so at the end.
-      this.lost += records.length;
-      this.deadLetterError ??= err instanceof Error ? err.message : String(err);
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
+      this.counters.lost += batch.count;
+      this.waitingCount -= batch.count;
+      batch.segment.remove();
+      return undefined;
+    }
+    const good = loaded.records.length;
+    const skipped = batch.count - good;
+    if (skipped > 0) {
+      this.counters.skipped += skipped;
+      this.waitingCount -= skipped;
+      batch.count = good;
+    }
+    const body = bodyOf(loaded.records, this.metas);
+    if (body === undefined) batch.segment.remove();
+    return body;
+  }
+
+  /** Copies a batch's entries to the dead-letter file; the spool keeps them if that fails. */
+  private deadLetter(batch: Batch): void {
+    this.waitingCount -= batch.count;
+    let records;
+    try {
+      records = recordsOf(batch).records;
+    } catch (err) {
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
+      this.counters.lost += batch.count;
+      return;
+    }
+    if (records.length < batch.count) this.counters.skipped += batch.count - records.length;
+    const { kept, error } = copyToDeadLetter(records, this.o.deadLetter);
+    this.counters.deadLettered += kept;
+    if (error === undefined) {
+      batch.segment.remove();
+      return;
+    }
+    const left = records.length - kept;
+    this.o.events?.deadLetterFailed?.(error, left);
+    if (batch.segment.durable) {
+      // Still in the spool: the next run sends it again (and dead-letters it if the service refuses it again).
+      this.waitingCount += left;
+      this.leftInSpool += left;
+    } else {
+      this.counters.lost += left;
+      batch.segment.remove();
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.sleeps.delete(entry);
-          resolve();
-        }, ms),
-        resolve,
-      };
-      this.sleeps.add(entry);
-    });
+  // ---- the end --------------------------------------------------------------
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.inFlight.size === 0 && this.open === undefined;
+  }
+
+  private notifyIdle(): void {
+    if (this.isIdle()) this.grace?.done();
+  }
+
+  private async untilIdle(options: CloseOptions): Promise<void> {
+    if (this.isIdle() || this.stopped) return;
+    const grace = new GraceWait(this.clock, { ...options }, () => this.health.lastSuccessAt);
+    this.grace = grace;
+    const end = await grace.ended;
+    this.grace = undefined;
+    if (end !== 'idle') this.stoppedBy ??= end;
+  }
+
+  private stop(): ShipResult {
+    if (!this.stopped) {
+      this.stopped = true;
+      // The open batch joins the others, in the spool (or memory) only.
+      this.seal(false);
+      this.clock.clearTimeout(this.retryTimer);
+      this.health.stop();
+      this.grace?.done();
+      const pending = [...this.inFlight.keys(), ...this.queue];
+      for (const controller of this.inFlight.values()) controller.abort();
+      this.inFlight.clear();
+      this.queue.length = 0;
+      for (const batch of pending) {
+        if (batch.segment.durable) this.leftInSpool += batch.count;
+        else this.deadLetter(batch);
+      }
+      this.o.deadLetter.close();
+      this.o.spool?.close();
+      for (const w of this.waiters.splice(0)) w();
+    }
+    return {
+      ...this.stats(),
+      waiting: this.leftInSpool,
+      inFlight: 0,
+      deadLetterPath: this.counters.deadLettered > 0 ? this.o.deadLetter.path : undefined,
+      failure: this.stopFailure,
+      lastFailure: this.lastFailure,
+      stoppedBy: this.leftInSpool > 0 || this.stoppedBy === 'abort' ? this.stoppedBy : undefined,
+      spooled: this.leftInSpool,
+      spoolDir: this.o.spool?.dir,
+    };
   }
 }

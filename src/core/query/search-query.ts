@@ -1,11 +1,11 @@
 /**
- * A string literal of the logging query language: single-quoted, a quote
- * inside doubled ('' as the language's grammar escapes "" in quoted names),
- * a backslash doubled so that it can never escape the closing quote.
- * (`*` and `?` inside stay wildcards.)
+ * A string literal of the logging query language: single-quoted, with a
+ * backslash before a quote and before a backslash, as the specification's
+ * Literals table writes 'world\'!' (a doubled quote would end the string).
+ * A `*` inside stays a wildcard.
  */
 export function quoteLiteral(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
 export interface QueryParts {

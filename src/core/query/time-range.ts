@@ -1,17 +1,17 @@
 import { UsageError } from '../../errors.js';
-
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+import { parseDuration } from '../duration.js';
 
 /** The service's cap on one search's time range. */
 export const MAX_WINDOW_MS = 14 * 86_400_000;
 
 /**
- * A --since/--until value: a duration back from now (15m, 2h, 3d, 1w, 30s) or
- * an ISO-8601 date or date-time (a time without a zone is UTC).
+ * A --since/--until value: a duration back from now in the grammar of every
+ * time flag (15m, 2h, 3d, 1w, 1h30m; no bare numbers) or an ISO-8601 date or
+ * date-time (a time without a zone is UTC).
  */
 export function parseTimeArg(flag: string, value: string, now: number): number {
-  const d = /^(\d+)([smhdw])$/.exec(value.trim());
-  if (d) return now - Number(d[1]) * (UNIT_MS[d[2] ?? 's'] ?? 0);
+  const d = parseDuration(value);
+  if (d !== undefined) return now - d;
   if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value.trim())) {
     const text = value.trim().replace(' ', 'T');
     const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.includes('T');

@@ -9,6 +9,8 @@ const DAY = 86_400_000;
 export interface IngestionContext {
   store: Store;
   now: () => number;
+  /** Keep entries older than their log's retention (the service drops them). */
+  ignoreRetention: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function ingestionApi(ctx: IngestionContext): ApiHandlers {
       const now = ctx.now();
       const result = validatePutLogs(body, now);
       if (!result.ok) throw invalid(result.message);
-      const oldest = now - log.retentionDuration * DAY;
+      const oldest = ctx.ignoreRetention ? -Infinity : now - log.retentionDuration * DAY;
       const kept = result.entries.filter((e) => e.time >= oldest);
       for (const e of kept) e.data = truncateData(e.data);
       ctx.store.countDropped(logId, result.entries.length - kept.length);

@@ -1,5 +1,3 @@
-import { EventEmitter } from 'node:events';
-import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import { createResource } from '../../../src/cli/create-resource.js';
 import type { CreateSpec } from '../../../src/cli/create-resource.js';
@@ -7,13 +5,11 @@ import type { CliIo } from '../../../src/cli/io.js';
 import type { ServiceContext } from '../../../src/cli/service-context.js';
 import { ServiceError } from '../../../src/errors.js';
 import type { Resource } from '../../../src/oci/log-management.js';
+import { testIo } from '../../helpers/run-main.js';
 
 function fakeIo(): { io: CliIo; out: () => string } {
-  let out = '';
-  const stdout = new PassThrough();
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const io: CliIo = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: {}, signals: new EventEmitter(), exitCode: 0 };
-  return { io, out: () => out };
+  const { io, stdout } = testIo();
+  return { io, out: () => stdout.bytes().toString() };
 }
 
 /** No SDK here: these cases never wait for a work request. */

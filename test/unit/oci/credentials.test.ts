@@ -77,7 +77,7 @@ describe('config file and credentials', () => {
 
   it('a fingerprint of another key is refused with the real one named', async () => {
     const id = makeTestIdentity();
-    const other = makeTestIdentity();
+    const other = makeTestIdentity([], 'other');
     writeFileSync(id.configFile, `[DEFAULT]\nuser=u\ntenancy=t\nfingerprint=${other.fingerprint}\nkey_file=${id.keyFile}\n`);
     const err = await rejection(resolveCredentials(settings({ configFile: id.configFile })));
     expect(err.message).to.include('does not match').and.include(id.fingerprint);

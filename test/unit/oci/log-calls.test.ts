@@ -3,6 +3,7 @@ import { ServiceError } from '../../../src/errors.js';
 import { waitForWorkRequest } from '../../../src/oci/log-management.js';
 import { searchLogs } from '../../../src/oci/log-search.js';
 import type { SdkClients } from '../../../src/oci/sdk-clients.js';
+import { instantClock } from '../../helpers/clock.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -22,8 +23,10 @@ describe('waiting for a work request', () => {
           workRequest: { status: states[Math.min(polls++, 2)], resources: [{ actionType: 'RELATED', identifier: 'ocid1.compartment.x' }, { actionType: 'CREATED', identifier: 'ocid1.loggroup.new' }] },
         }),
     });
-    expect(await waitForWorkRequest(clients, 'ocid1.logworkrequest.w', 'creating log group web')).to.equal('ocid1.loggroup.new');
+    const clock = instantClock();
+    expect(await waitForWorkRequest(clients, 'ocid1.logworkrequest.w', 'creating log group web', { clock })).to.equal('ocid1.loggroup.new');
     expect(polls).to.equal(3);
+    expect(clock.slept).to.deep.equal([200, 300]);
   });
 
   it('FAILED is an error quoting the work request id and its errors (the waiter alone would not say)', async () => {

@@ -21,3 +21,12 @@ describe('entry ids', () => {
     expect(a.next()).to.not.equal(b.next());
   });
 });
+
+describe('entry ids within one millisecond', () => {
+  it('keep sorting across the counter\'s carries, for hundreds of thousands of ids', () => {
+    const gen = new EntryIdGenerator(() => 1_700_000_000_000);
+    const ids = Array.from({ length: 300_000 }, () => gen.next());
+    expect([...ids].sort()).to.deep.equal(ids);
+    expect(new Set(ids).size).to.equal(ids.length);
+  });
+});

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { EntryIdGenerator } from '../../../../src/core/pipe/entry-id.js';
 import { createLineFeeder } from '../../../../src/core/pipe/line-feeder.js';
-import type { Shipper } from '../../../../src/core/pipe/shipper.js';
+import type { EntrySink } from '../../../../src/core/pipe/line-feeder.js';
 
 describe('line feeder', () => {
   it('gives every piece of a long line one time, even when the line spans many reads, and counts lines', () => {
     const added: Array<{ data: string; id: string; time: number }> = [];
-    const shipper = { add: (data: string, id: string, time: number) => void added.push({ data, id, time }) } as unknown as Shipper;
+    const shipper: EntrySink = { add: (data, id, time) => void added.push({ data, id, time }), commit: () => undefined };
     let clock = 1000;
     const feeder = createLineFeeder({ shipper, ids: new EntryIdGenerator(), now: () => clock });
     feeder.push(Buffer.from('short\n' + 'x'.repeat(70_000))); // more than the splitter holds: handed on in fragments

@@ -2,11 +2,11 @@ import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { EntryIdGenerator } from '../../../../src/core/pipe/entry-id.js';
 import { pipeLines } from '../../../../src/core/pipe/pipe-lines.js';
-import type { Shipper } from '../../../../src/core/pipe/shipper.js';
+import type { EntrySink } from '../../../../src/core/pipe/line-feeder.js';
 
-function fakeShipper(): { shipper: Shipper; data: string[] } {
+function fakeShipper(): { shipper: EntrySink; data: string[] } {
   const data: string[] = [];
-  return { shipper: { add: (d: string) => void data.push(d) } as unknown as Shipper, data };
+  return { shipper: { add: (d: string) => void data.push(d), commit: () => undefined }, data };
 }
 
 describe('pipeLines', () => {

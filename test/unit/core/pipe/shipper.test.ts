@@ -1,28 +1,36 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { Shipper, bodyOf } from '../../../../src/core/pipe/shipper.js';
-import type { ShipperOptions } from '../../../../src/core/pipe/shipper.js';
-import type { DeadLetterRecord, DeadLetterSink } from '../../../../src/core/pipe/dead-letter.js';
+import { Shipper } from '../../../../src/core/pipe/shipper.js';
+import type { ShipResult, ShipStats, ShipperOptions } from '../../../../src/core/pipe/shipper.js';
+import type { AppendResult, DeadLetterSink } from '../../../../src/core/pipe/dead-letter.js';
+import type { LogRecord } from '../../../../src/core/pipe/log-record.js';
 import type { SendResult } from '../../../../src/core/pipe/send-result.js';
+import { SpoolDir } from '../../../../src/core/pipe/spool/spool-dir.js';
+import { decodeSegment } from '../../../../src/core/pipe/spool/segment-format.js';
+import type { FailureKind } from '../../../../src/core/delivery-policy.js';
+import { FakeClock, settle } from '../../../helpers/fake-clock.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+const LOG = 'ocid1.log.oc1.iad.x';
 
 class MemorySink implements DeadLetterSink {
   readonly path = '/dev/null/dead-letter.jsonl';
-  records: DeadLetterRecord[] = [];
-  get count() {
-    return this.records.length;
-  }
-  write(r: readonly DeadLetterRecord[]) {
-    this.records.push(...r);
+  records: LogRecord[] = [];
+  fail: Error | undefined;
+  append(text: string, records: number): AppendResult {
+    if (this.fail) return { kept: 0, error: this.fail };
+    for (const line of text.split('\n').filter((l) => l !== '')) this.records.push(JSON.parse(line) as LogRecord);
+    expect(text.split('\n').filter((l) => l !== '')).to.have.length(records);
+    return { kept: records, error: undefined };
   }
   close() {}
 }
 
-interface Sent {
-  body: string;
-}
 const ok: SendResult = { ok: true, opcRequestId: 'r' };
-const fail = (status: number | undefined, transient: boolean, retryAfterMs?: number): SendResult => ({
+const fail = (status: number | undefined, kind: FailureKind = 'transient', retryAfterMs?: number): SendResult => ({
   ok: false,
-  transient,
+  kind,
   status,
   serviceCode: 'X',
   serviceMessage: 'm',
@@ -30,143 +38,474 @@ const fail = (status: number | undefined, transient: boolean, retryAfterMs?: num
   retryAfterMs,
 });
 
-function make(answers: SendResult[], extra: Partial<ShipperOptions> = {}) {
+interface Sent {
+  logId: string;
+  data: string[];
+  ids: string[];
+  body: Record<string, unknown>;
+}
+
+/**
+ * A shipper on a fake clock with a scripted service: `answer` decides each
+ * request's result (a promise the test may hold open).
+ */
+function make(extra: Partial<ShipperOptions> & { answer?: (n: number, s: Sent) => SendResult | Promise<SendResult> } = {}) {
+  const clock = new FakeClock();
   const sent: Sent[] = [];
   const sink = new MemorySink();
-  let n = 0;
+  const events: string[] = [];
+  let inFlight = 0;
+  let maxSeen = 0;
+  const { answer, ...options } = extra;
   const shipper = new Shipper({
-    logId: 'ocid1.log.oc1.iad.x',
+    logId: LOG,
     source: 'src',
     type: 'typ',
     subject: undefined,
     batchSize: 3,
     batchBytes: 1_000_000,
     flushIntervalMs: 60_000,
-    retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 },
-    send: async (_log, body) => {
-      sent.push({ body: body.toString() });
-      return answers[n++] ?? ok;
+    maxInFlight: 1,
+    maxRetries: 3,
+    spool: undefined,
+    spoolMaxBytes: Number.MAX_SAFE_INTEGER,
+    whenFull: 'block',
+    backoff: { baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 60_000 },
+    send: async (logId, body) => {
+      const parsed = JSON.parse(body.toString()) as { logEntryBatches: Array<{ entries: Array<{ data: string; id: string }> }> };
+      const s: Sent = {
+        logId,
+        data: parsed.logEntryBatches.flatMap((b) => b.entries.map((e) => e.data)),
+        ids: parsed.logEntryBatches.flatMap((b) => b.entries.map((e) => e.id)),
+        body: parsed as unknown as Record<string, unknown>,
+      };
+      sent.push(s);
+      inFlight += 1;
+      maxSeen = Math.max(maxSeen, inFlight);
+      try {
+        return await (answer ? answer(sent.length - 1, s) : ok);
+      } finally {
+        inFlight -= 1;
+      }
     },
     deadLetter: sink,
-    ...extra,
+    clock,
+    random: () => 1,
+    events: {
+      outageStarted: (since) => events.push(`outage since ${since - clock.start}`),
+      outageEnded: (_s, d) => events.push(`resumed after ${d}`),
+      refused: (f, fatal) => events.push(`refused ${f.result.status} ${fatal ? 'fatal' : 'batch'}`),
+      gaveUp: (f) => events.push(`gave up after ${f.attempts}`),
+      spoolFull: (full, policy) => events.push(`${full ? 'full' : 'room'} ${policy}`),
+      deadLetterFailed: (_e, n) => events.push(`dead-letter failed ${n}`),
+    },
+    ...options,
   });
-  return { shipper, sent, sink };
+  return { shipper, sent, sink, events, clock, maxInFlight: () => maxSeen, resetMaxInFlight: () => (maxSeen = inFlight) };
 }
-const entriesOf = (s: Sent) => (JSON.parse(s.body) as { logEntryBatches: Array<{ entries: Array<{ data: string }> }> }).logEntryBatches.flatMap((b) => b.entries.map((e) => e.data));
 
-describe('shipper', () => {
-  it('closes batches at batch-size and sends the rest on close, in order', async () => {
-    const { shipper, sent } = make([]);
-    for (let i = 0; i < 7; i++) await shipper.add(`l${i}`, `id${i}`, 1000 + i);
+function feed(shipper: Shipper, n: number, from = 0, timeMs = 1000): Promise<void> | undefined {
+  for (let i = from; i < from + n; i++) shipper.add(`l${i}`, `id${String(i).padStart(4, '0')}`, timeMs + i);
+  return shipper.commit();
+}
+
+/** Every entry is somewhere, exactly once. */
+function balanced(r: ShipResult): void {
+  expect(r.accepted + r.recovered, JSON.stringify(r)).to.equal(r.delivered + r.deadLettered + r.dropped + r.lost + r.skipped + r.spooled);
+}
+
+function segments(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+}
+
+describe('shipper: batching', () => {
+  it('closes batches at batch-size and sends the rest on close, in order, with exact entries', async () => {
+    const { shipper, sent } = make();
+    feed(shipper, 7);
     const r = await shipper.close();
-    expect(sent.map(entriesOf)).to.deep.equal([['l0', 'l1', 'l2'], ['l3', 'l4', 'l5'], ['l6']]);
-    expect(r).to.include({ accepted: 7, delivered: 7, deadLettered: 0 });
-    const body = JSON.parse(sent[0]?.body ?? '{}');
+    expect(sent.map((s) => s.data)).to.deep.equal([['l0', 'l1', 'l2'], ['l3', 'l4', 'l5'], ['l6']]);
+    expect(r).to.include({ accepted: 7, delivered: 7, deadLettered: 0, spooled: 0 });
+    const body = sent[0]?.body as { specversion: string; logEntryBatches: Array<Record<string, unknown> & { entries: unknown[] }> };
     expect(body.specversion).to.equal('1.0');
     expect(body.logEntryBatches[0]).to.include({ source: 'src', type: 'typ', defaultlogentrytime: new Date(1000).toISOString() });
-    expect(body.logEntryBatches[0].entries[1]).to.deep.equal({ data: 'l1', id: 'id1', time: new Date(1001).toISOString() });
+    expect(body.logEntryBatches[0]?.entries[1]).to.deep.equal({ data: 'l1', id: 'id0001', time: new Date(1001).toISOString() });
+    balanced(r);
   });
 
-  it('closes batches by bytes, never over batch-bytes, counting exactly', async () => {
-    const { shipper, sent } = make([], { batchSize: 10_000, batchBytes: 2000 });
-    for (let i = 0; i < 100; i++) shipper.add(`line ${i} é "q" \u0001`, `id-${i}`, 5);
-    await shipper.close();
-    expect(sent.length).to.be.greaterThan(2);
-    for (const s of sent) expect(Buffer.byteLength(s.body)).to.be.at.most(2000);
-    expect(Buffer.byteLength(sent[0]?.body ?? '')).to.be.greaterThan(1800);
-    expect(sent.flatMap(entriesOf)).to.have.length(100);
+  it('closes batches by bytes, never over batch-bytes, and fills them', async () => {
+    const sizes: number[] = [];
+    const { shipper, sent } = make({ batchSize: 10_000, batchBytes: 2000 });
+    const s2 = make({ batchSize: 10_000, batchBytes: 2000, send: async (_l, body) => (sizes.push(body.length), ok) });
+    for (const sh of [shipper, s2.shipper]) {
+      for (let i = 0; i < 100; i++) sh.add(`line ${i} é "q" \u0001 ☃`, `id-${i}`, 5);
+      sh.commit();
+      await sh.close();
+    }
+    expect(sizes.length).to.be.greaterThan(2);
+    for (const n of sizes) expect(n).to.be.at.most(2000);
+    expect(sizes[0]).to.be.greaterThan(1800);
+    expect(sent.flatMap((s) => s.data)).to.have.length(100);
   });
 
-  it('counts bytes exactly across runs with different subjects', () => {
-    const { shipper } = make([], { batchSize: 100 });
+  it('keeps one logEntryBatch per run of source/type/subject, in order', async () => {
+    const { shipper, sent } = make({ batchSize: 100 });
     shipper.add('a', '1', 1, { subject: 'stdout' });
     shipper.add('b', '2', 1, { subject: 'stderr' });
     shipper.add('c', '3', 1, { subject: 'stderr' });
-    const batch = (shipper as unknown as { current: { runs: []; bytes: number } }).current;
-    expect(Buffer.byteLength(bodyOf(batch))).to.equal(batch.bytes);
-    const body = JSON.parse(bodyOf(batch));
-    expect(body.logEntryBatches.map((b: { subject: string }) => b.subject)).to.deep.equal(['stdout', 'stderr']);
-    shipper.abort();
+    shipper.add('d', '4', 1, { subject: undefined, source: 'other' });
+    shipper.commit();
+    await shipper.close();
+    const batches = (sent[0]?.body as { logEntryBatches: Array<{ subject?: string; source: string; entries: unknown[] }> }).logEntryBatches;
+    expect(batches.map((b) => [b.subject, b.source, b.entries.length])).to.deep.equal([
+      ['stdout', 'src', 1],
+      ['stderr', 'src', 2],
+      [undefined, 'other', 1],
+    ]);
   });
 
-  it('sends a partial batch after the flush interval', async () => {
-    const { shipper, sent } = make([], { flushIntervalMs: 20 });
-    shipper.add('slow', '1', 1);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(sent.map(entriesOf)).to.deep.equal([['slow']]);
+  it('sends a partial batch when the flush interval passes', async () => {
+    const { shipper, sent, clock } = make({ flushIntervalMs: 500 });
+    feed(shipper, 1);
+    await clock.advance(499);
+    expect(sent).to.have.length(0);
+    await clock.advance(1);
+    expect(sent.map((s) => s.data)).to.deep.equal([['l0']]);
     await shipper.close();
   });
+});
 
-  it('retries 429, 5xx and resets, honouring retry-after, and delivers', async () => {
-    const { shipper, sent } = make([fail(429, true, 30), fail(503, true), fail(undefined, true)]);
-    const t0 = Date.now();
-    shipper.add('x', '1', 1);
-    const r = await shipper.close();
-    expect(Date.now() - t0).to.be.at.least(25);
+describe('shipper: retries and refusals', () => {
+  it('retries 429, 5xx and no answer with backoff, never sooner than retry-after', async () => {
+    const answers = [fail(429, 'transient', 5000), fail(503), fail(undefined)];
+    const { shipper, sent, clock } = make({ answer: (n) => answers[n] ?? ok });
+    feed(shipper, 1);
+    const closing = shipper.close();
+    await clock.advance(4999);
+    expect(sent).to.have.length(1);
+    await clock.advance(1);
+    expect(sent).to.have.length(2);
+    await clock.advance(10_000);
+    const r = await closing;
     expect(sent).to.have.length(4);
     expect(r).to.include({ delivered: 1, retries: 3, deadLettered: 0 });
     expect(r.failure).to.equal(undefined);
   });
 
-  it('dead-letters a batch after max retries, then drains the rest into the dead-letter sink', async () => {
-    const answers = [fail(500, true), fail(500, true), fail(500, true), fail(500, true)];
-    const given: string[] = [];
-    const { shipper, sent, sink } = make(answers, { onGiveUp: (f) => given.push(`${f.result.status}`) });
-    for (let i = 0; i < 6; i++) await shipper.add(`l${i}`, `id${i}`, 1);
-    const r = await shipper.close();
+  it('memory only: a request out of retries goes to the dead-letter sink, and so does everything after it', async () => {
+    const { shipper, sent, sink, events, clock } = make({ answer: () => fail(500) });
+    feed(shipper, 6);
+    const closing = shipper.close();
+    await clock.advance(60_000);
+    const r = await closing;
     expect(sent).to.have.length(4);
     expect(sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4', 'l5']);
-    expect(sink.records[0]).to.deep.equal({ data: 'l0', id: 'id0', time: new Date(1).toISOString(), source: 'src', type: 'typ', logId: 'ocid1.log.oc1.iad.x' });
+    expect(sink.records[0]).to.deep.equal({ data: 'l0', id: 'id0000', time: new Date(1000).toISOString(), source: 'src', type: 'typ', logId: LOG });
     expect(r).to.include({ delivered: 0, deadLettered: 6 });
-    expect(r.failure?.retries).to.equal(3);
-    expect(given).to.deep.equal(['500']);
+    expect(r.failure?.attempts).to.equal(4);
+    expect(events).to.include('gave up after 4');
+    balanced(r);
   });
 
-  it('does not retry a permanent 404', async () => {
-    const { shipper, sent, sink } = make([fail(404, false)]);
-    shipper.add('a', '1', 1);
+  it('a 404 stops delivery for good: that batch and every later one go to the dead-letter sink', async () => {
+    const { shipper, sent, sink, events } = make({ answer: () => fail(404, 'fatal') });
+    feed(shipper, 4);
+    await settle();
+    feed(shipper, 2, 4);
     const r = await shipper.close();
     expect(sent).to.have.length(1);
-    expect(sink.records).to.have.length(1);
+    expect(sink.records).to.have.length(6);
     expect(r.failure?.result).to.include({ status: 404, opcRequestId: 'req-1' });
+    expect(events).to.deep.equal(['refused 404 fatal']);
+    balanced(r);
   });
 
-  it('applies backpressure while a full batch waits for the one in flight', async () => {
-    let release: () => void = () => undefined;
-    const { shipper } = make([], {
-      send: () => new Promise<SendResult>((r) => (release = () => r(ok))),
-    });
-    const waits = [];
-    for (let i = 0; i < 6; i++) waits.push(shipper.add(`l${i}`, `${i}`, 1));
-    expect(waits.slice(0, 5).every((w) => w === undefined)).to.equal(true);
-    expect(waits[5]).to.be.instanceOf(Promise);
-    release();
-    await waits[5];
-    release();
-    await shipper.close();
-  });
-
-  it('counts entries as lost, never crashes, when the dead-letter file cannot be written either', async () => {
-    const broken: DeadLetterSink = {
-      path: '/full/disk.jsonl',
-      count: 0,
-      write: () => {
-        throw new Error('ENOSPC: no space left on device');
-      },
-      close: () => undefined,
-    };
-    const { shipper } = make([fail(404, false)], { deadLetter: broken });
-    shipper.add('a', '1', 1);
-    shipper.add('b', '2', 1);
+  it('a 400 refuses only its own batch: the rest is still delivered', async () => {
+    const { shipper, sent, sink, events } = make({ answer: (n) => (n === 0 ? fail(400, 'refused') : ok) });
+    feed(shipper, 6);
     const r = await shipper.close();
-    expect(r).to.include({ delivered: 0, deadLettered: 0, lost: 2, deadLetterError: 'ENOSPC: no space left on device' });
+    expect(sent).to.have.length(2);
+    expect(sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2']);
+    expect(r).to.include({ delivered: 3, deadLettered: 3 });
+    expect(r.failure).to.equal(undefined);
+    expect(events).to.deep.equal(['refused 400 batch']);
   });
 
-  it('abort dead-letters everything not delivered, in flight included', async () => {
-    const { shipper, sink } = make([], { send: () => new Promise<SendResult>(() => undefined) });
-    for (let i = 0; i < 5; i++) shipper.add(`l${i}`, `${i}`, 1);
-    const r = shipper.abort();
-    expect(r.deadLettered).to.equal(5);
-    expect(sink.records.map((x) => x.data).sort()).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
+  it('counts entries as lost, never crashes, when the dead-letter sink fails too (memory only)', async () => {
+    const { shipper, sink, events } = make({ answer: () => fail(404, 'fatal') });
+    sink.fail = new Error('ENOSPC: no space left on device');
+    feed(shipper, 2);
+    const r = await shipper.close();
+    expect(r).to.include({ delivered: 0, deadLettered: 0, lost: 2 });
+    expect(events).to.include('dead-letter failed 2');
+    balanced(r);
+  });
+});
+
+describe('shipper: several requests in flight', () => {
+  it('sends up to max-in-flight at once while the service answers, and ids keep their input order', async () => {
+    const holds: Array<() => void> = [];
+    const { shipper, sent, maxInFlight } = make({ maxInFlight: 4, batchSize: 10, answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
+    void feed(shipper, 100);
+    const closing = shipper.close();
+    for (let i = 0; i < 200 && sent.length < 10; i++) {
+      await settle();
+      holds.splice(0).reverse().forEach((h) => h());
+    }
+    const r = await closing;
+    expect(maxInFlight()).to.equal(4);
+    expect(r.delivered).to.equal(100);
+    const ids = sent.flatMap((s) => s.ids);
+    expect([...ids].sort()).to.deep.equal(Array.from({ length: 100 }, (_, i) => `id${String(i).padStart(4, '0')}`));
+  });
+
+  it('holds the reader (backpressure) once the requests in flight and one more are full', async () => {
+    const holds: Array<() => void> = [];
+    const { shipper } = make({ maxInFlight: 2, answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
+    expect(feed(shipper, 3)).to.equal(undefined);
+    expect(feed(shipper, 3, 3)).to.equal(undefined);
+    const wait = feed(shipper, 3, 6);
+    expect(wait).to.be.instanceOf(Promise);
+    let released = false;
+    void wait?.then(() => (released = true));
+    await settle();
+    expect(released).to.equal(false);
+    holds.shift()?.();
+    await settle();
+    await settle();
+    expect(released).to.equal(true);
+    while (holds.length > 0 || shipper.stats().waiting > 0) {
+      holds.splice(0).forEach((h) => h());
+      await settle();
+    }
+    expect((await shipper.close()).delivered).to.equal(9);
+  });
+});
+
+describe('shipper: the spool', () => {
+  function spooled(dir: string, extra: Parameters<typeof make>[0] = {}) {
+    const spool = SpoolDir.open(dir, { sync: false, reporter: { failed: () => undefined, recovered: () => undefined } });
+    return { ...make({ spool, ...extra }), spool };
+  }
+
+  it('writes every record ahead to a segment before commit returns, and removes the segment once delivered', async () => {
+    const dir = tempDir();
+    const holds: Array<() => void> = [];
+    const { shipper } = spooled(dir, { answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
+    shipper.add('first', 'id-1', 1000);
+    shipper.add('second "q"', 'id-2', 1001, { subject: 'stderr' });
+    shipper.commit();
+    const files = segments(dir);
+    expect(files).to.have.length(1);
+    const { records, bad } = decodeSegment(readFileSync(join(dir, files[0] as string), 'utf8'));
+    expect(bad).to.equal(0);
+    expect(records).to.deep.equal([
+      { data: 'first', id: 'id-1', time: new Date(1000).toISOString(), source: 'src', type: 'typ', logId: LOG },
+      { data: 'second "q"', id: 'id-2', time: new Date(1001).toISOString(), source: 'src', type: 'typ', subject: 'stderr', logId: LOG },
+    ]);
+    const closing = shipper.close();
+    await settle();
+    expect(holds).to.have.length(1);
+    holds[0]?.();
+    const r = await closing;
+    expect(r).to.include({ delivered: 2, spooled: 0 });
+    expect(segments(dir)).to.deep.equal([]);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.lock'))).to.deep.equal([]);
+  });
+
+  it('rides out an outage of any length: keeps reading into the spool, says so once, and delivers everything after', async () => {
+    const dir = tempDir();
+    let down = true;
+    const { shipper, events, clock, maxInFlight, resetMaxInFlight } = spooled(dir, { maxInFlight: 4, answer: () => (down ? fail(503) : ok) });
+    // 20 lines/s for 5 minutes of fake time while the service answers 503.
+    for (let t = 0; t < 300; t++) {
+      const wait = feed(shipper, 20, t * 20);
+      // Until the first answer the service counts as healthy (the reader waits on requests, not the disk); after it, never.
+      if (t === 0) {
+        await wait;
+        resetMaxInFlight();
+      } else expect(wait, `reading never blocks while the spool has room (second ${t})`).to.equal(undefined);
+      await clock.advance(1000);
+    }
+    expect(events[0]).to.match(/^outage since/);
+    expect(events.filter((e) => e.startsWith('outage'))).to.have.length(1);
+    expect(maxInFlight(), 'one probe at a time while the service fails').to.equal(1);
+    expect(shipper.stats().waiting).to.equal(6000);
+    expect(segments(dir).length).to.be.greaterThan(100);
+    down = false;
+    const closing = shipper.close({ stallMs: 10_000 });
+    await clock.until(() => shipper.stats().waiting === 0, 1000);
+    const r = await closing;
+    expect(events.at(-1)).to.match(/^resumed after/);
+    expect(r).to.include({ delivered: 6000, deadLettered: 0, spooled: 0 });
+    expect(segments(dir)).to.deep.equal([]);
+  });
+
+  it('at the end, stops after --shutdown-timeout without a success and leaves the rest in the spool for the next run', async () => {
+    const dir = tempDir();
+    const first = spooled(dir, { answer: () => fail(503) });
+    feed(first.shipper, 5);
+    const closing = first.shipper.close({ stallMs: 10_000 });
+    await first.clock.advance(9_000);
+    let done = false;
+    void closing.then(() => (done = true));
+    await settle();
+    expect(done).to.equal(false);
+    await first.clock.advance(2_000);
+    const r = await closing;
+    expect(r).to.include({ delivered: 0, deadLettered: 0, spooled: 5, stoppedBy: 'stall' });
+    balanced(r);
+    expect(segments(dir)).to.have.length(2);
+
+    // The next run adopts what is left, with the original ids and times.
+    const second = spooled(dir);
+    const found = second.spool.adopt(LOG);
+    expect(found.map((s) => s.records)).to.deep.equal([3, 2]);
+    second.shipper.adopt(found);
+    const r2 = await second.shipper.close();
+    expect(r2).to.include({ accepted: 0, recovered: 5, delivered: 5, spooled: 0 });
+    expect(second.sent.flatMap((s) => s.ids)).to.deep.equal(['id0000', 'id0001', 'id0002', 'id0003', 'id0004']);
+    expect((second.sent[0]?.body as { logEntryBatches: Array<{ entries: Array<{ time: string }> }> }).logEntryBatches[0]?.entries[0]?.time).to.equal(new Date(1000).toISOString());
+    expect(segments(dir)).to.deep.equal([]);
+    balanced(r2);
+  });
+
+  it('skips and counts a torn last record (a crash mid-write) and delivers the rest', async () => {
+    const dir = tempDir();
+    const meta = JSON.stringify({ spool: 1, logId: LOG, source: 's', type: 't' });
+    const entry = (i: number) => JSON.stringify({ data: `d${i}`, id: `id${i}`, time: '2026-12-01T00:00:00.000Z' });
+    writeFileSync(join(dir, '1764547200000-000000.999999-0badc0de.' + 'a'.repeat(16) + '.jsonl'), `${meta}\n${entry(1)},\n${entry(2)},\n${entry(3).slice(0, 20)}`);
+    const { shipper, spool, sent } = spooled(dir);
+    const found = spool.adopt(undefined);
+    expect(found.map((s) => s.records)).to.deep.equal([3]);
+    shipper.adopt(found);
+    const r = await shipper.close();
+    expect(sent.flatMap((s) => s.data)).to.deep.equal(['d1', 'd2']);
+    expect(r).to.include({ recovered: 3, delivered: 2, skipped: 1 });
+    balanced(r);
+  });
+
+  it('never touches a live process\'s segments; adopts those of a process that is gone', async () => {
+    const dir = tempDir();
+    const a = spooled(dir, { answer: () => new Promise<SendResult>(() => undefined) });
+    feed(a.shipper, 2);
+    const b = spooled(dir);
+    expect(b.spool.adopt(LOG), 'a is alive').to.deep.equal([]);
+    a.shipper.abort();
+    const found = b.spool.adopt(LOG);
+    expect(found.map((s) => s.records)).to.deep.equal([2]);
+    expect(b.spool.adopt(LOG), 'claimed once').to.deep.equal([]);
+  });
+
+  it('--when-full block: stops the reader until delivery makes room', async () => {
+    const dir = tempDir();
+    let down = true;
+    const { shipper, events, clock } = spooled(dir, { spoolMaxBytes: 1500, answer: () => (down ? fail(503) : ok) });
+    await feed(shipper, 3);
+    await settle();
+    let wait: Promise<void> | undefined;
+    for (let i = 1; i < 50 && !wait; i++) wait = feed(shipper, 3, i * 3);
+    expect(wait).to.be.instanceOf(Promise);
+    expect(events).to.include('full block');
+    down = false;
+    await clock.advance(20_000);
+    await wait;
+    const r = await shipper.close();
+    expect(r.dropped).to.equal(0);
+    expect(r.delivered).to.equal(r.accepted);
+  });
+
+  it('--when-full drop-oldest and drop-newest: count what they drop, and deliver the rest', async () => {
+    for (const policy of ['drop-oldest', 'drop-newest'] as const) {
+      const dir = tempDir();
+      let down = true;
+      const { shipper, sent, events, clock } = spooled(dir, { spoolMaxBytes: 1500, whenFull: policy, answer: () => (down ? fail(503) : ok) });
+      await feed(shipper, 3);
+      await settle();
+      for (let i = 1; i < 20; i++) expect(feed(shipper, 3, i * 3), policy).to.equal(undefined);
+      expect(events).to.include(`full ${policy}`);
+      down = false;
+      const closing = shipper.close({ stallMs: 10_000 });
+      await clock.advance(30_000);
+      const r = await closing;
+      expect(r.dropped, policy).to.be.greaterThan(0);
+      expect(r.delivered + r.dropped).to.equal(60);
+      balanced(r);
+      const data = sent.filter((s) => s.data.length > 0).flatMap((s) => s.data);
+      const got = [...new Set(data)];
+      if (policy === 'drop-newest') expect(got).to.include('l0');
+      else expect(got).to.include('l59');
+    }
+  });
+
+  it('abort leaves everything in the spool (nothing dead-lettered); memory only, everything goes to the dead-letter sink', async () => {
+    const dir = tempDir();
+    const hang = () => new Promise<SendResult>(() => undefined);
+    const s = spooled(dir, { answer: hang });
+    feed(s.shipper, 5);
+    const r = s.shipper.abort();
+    expect(r).to.include({ spooled: 5, deadLettered: 0, stoppedBy: 'abort' });
+    expect(segments(dir)).to.have.length(2);
+    const m = make({ answer: hang });
+    feed(m.shipper, 5);
+    const r2 = m.shipper.abort();
+    expect(r2).to.include({ spooled: 0, deadLettered: 5 });
+    expect(m.sink.records.map((x) => x.data).sort()).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
+  });
+
+  it('a refused batch is copied from its segment to the dead-letter file; if that fails it stays in the spool', async () => {
+    const dir = tempDir();
+    const { shipper, sink, events } = spooled(dir, { answer: () => fail(404, 'fatal') });
+    sink.fail = new Error('EROFS: read-only file system');
+    feed(shipper, 3);
+    const r = await shipper.close();
+    expect(events).to.include('dead-letter failed 3');
+    expect(r).to.include({ deadLettered: 0, lost: 0, spooled: 3 });
+    expect(segments(dir)).to.have.length(1);
+    balanced(r);
+  });
+
+  it('keeps records in memory, and says so, when a spool write fails (full disk); a crash-free run still delivers them', async () => {
+    const dir = tempDir();
+    const reports: string[] = [];
+    let full = true;
+    const spool = SpoolDir.open(dir, {
+      sync: false,
+      reporter: { failed: (_p, e) => reports.push(`failed ${e.code}`), recovered: () => reports.push('recovered') },
+      write: (_fd, buffers) => {
+        if (full) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return buffers.reduce((n, b) => n + b.length, 0);
+      },
+    });
+    const { shipper, sent } = make({ spool });
+    feed(shipper, 3);
+    expect(reports).to.deep.equal(['failed ENOSPC']);
+    expect(shipper.stats().unspooled).to.equal(3);
+    full = false;
+    feed(shipper, 3, 3);
+    expect(reports).to.deep.equal(['failed ENOSPC', 'recovered']);
+    const r = await shipper.close();
+    expect(sent.flatMap((s) => s.data)).to.have.length(6);
+    expect(r.delivered).to.equal(6);
+    expect(existsSync(dir)).to.equal(true);
+  });
+});
+
+describe('shipper: outages', () => {
+  it('a frozen service (no answer at all) is an outage after outageAfterMs: said once, and the reader goes on into the spool', async () => {
+    const dir = tempDir();
+    const spool = SpoolDir.open(dir, { sync: false, reporter: { failed: () => undefined, recovered: () => undefined } });
+    const { shipper, events, clock } = make({ spool, maxInFlight: 2, answer: () => new Promise<SendResult>(() => undefined) });
+    const waits: Array<Promise<void> | undefined> = [];
+    for (let i = 0; i < 4; i++) waits.push(feed(shipper, 3, i * 3));
+    expect(waits[3]).to.be.instanceOf(Promise);
+    await clock.advance(9_999);
+    expect(events).to.deep.equal([]);
+    await clock.advance(1);
+    expect(events).to.deep.equal([`outage since ${0}`]);
+    await waits[3];
+    expect(feed(shipper, 30, 12)).to.equal(undefined);
+    const stats: ShipStats = shipper.stats();
+    expect(stats.outageSince).to.equal(clock.start);
+    shipper.abort();
   });
 });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { MAX_WINDOW_MS, parseTimeArg, splitWindows } from '../../../../src/core/query/time-range.js';
 import { buildSearchQuery, quoteLiteral } from '../../../../src/core/query/search-query.js';
+import { tokenize } from '../../../../src/emulator/query/lexer.js';
 import { SeenIds, compareEntries, toLogEntry } from '../../../../src/core/query/entries.js';
 import type { LogEntry } from '../../../../src/core/query/entries.js';
 import { formatEntries } from '../../../../src/core/query/format.js';
+import { formatRows, toResultRow } from '../../../../src/core/query/result-rows.js';
 import { formatTable } from '../../../../src/core/format/table.js';
 import { UsageError } from '../../../../src/errors.js';
 
@@ -45,12 +47,20 @@ describe('query: building searches', () => {
   });
 
   it('escapes --grep and combines it with --where and data filters', () => {
-    expect(quoteLiteral("it's a \\ test")).to.equal("'it''s a \\\\ test'");
-    expect(quoteLiteral("'")).to.equal("''''");
+    expect(quoteLiteral("it's a \\ test")).to.equal("'it\\'s a \\\\ test'");
+    expect(quoteLiteral("'")).to.equal("'\\''");
     expect(quoteLiteral('ends with \\')).to.equal("'ends with \\\\'");
     expect(buildSearchQuery({ compartmentId: 'C', grep: "it's", where: "data.a = 'b' or data.c = 'd'", dataEquals: { run: 'R' } })).to.equal(
-      `search "C" | where logContent = '*it''s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
+      `search "C" | where logContent = '*it\\'s*' and data.run = 'R' and (data.a = 'b' or data.c = 'd') | sort by datetime desc`,
     );
+  });
+
+  it("writes literals the query language reads back as the same text (the spec's 'world\\'!')", () => {
+    for (const text of ["it's", "'", '\\', "\\'", "ends with \\", 'C:\\temp\\x', "two '' quotes", 'new\nline', '*wild*', '"double"', '']) {
+      const tokens = tokenize(quoteLiteral(text));
+      expect(tokens.map((t) => t.kind), JSON.stringify(text)).to.deep.equal(['string', 'eof']);
+      expect(tokens[0]?.text, JSON.stringify(text)).to.equal(text);
+    }
   });
 });
 
@@ -131,5 +141,24 @@ describe('query: times and windows, more edges', () => {
     }
     expect(printed).to.deep.equal(Array.from({ length: 59 }, (_, s) => `id-${s}`));
     expect(seen.size).to.be.at.most(11);
+  });
+});
+
+describe('query: result rows (count, summarize, select)', () => {
+  it('takes a result without logContent as a row, and nothing else', () => {
+    expect(toResultRow({ data: { count: 6 } })).to.deep.equal({ count: 6 });
+    expect(toResultRow({ data: { datetime: 1, logContent: { id: 'x' } } })).to.equal(undefined);
+    for (const bad of [null, 'x', {}, { data: null }, { data: [1] }, { data: 'text' }]) expect(toResultRow(bad), JSON.stringify(bad)).to.equal(undefined);
+  });
+
+  it('prints rows as a table of every column (datetime as ISO-8601), as JSON lines and as JSON', () => {
+    const rows = [{ datetime: Date.parse('2026-01-01T00:01:00Z'), level: 'ERROR', n: 2 }, { level: 'INFO', n: 10, extra: { a: [1] } }, { level: 'two\nlines', n: null }];
+    expect(formatRows(rows, 'text')).to.equal(
+      ['datetime                  level       n   extra', '2026-01-01T00:01:00.000Z  ERROR       2', '                          INFO        10  {"a":[1]}', '                          two\\nlines', ''].join('\n'),
+    );
+    expect(formatRows(rows, 'jsonl').trim().split('\n').map((l) => JSON.parse(l) as unknown)).to.deep.equal(rows);
+    expect(JSON.parse(formatRows(rows, 'json'))).to.deep.equal(rows);
+    expect(formatRows([], 'text')).to.equal('');
+    expect(formatRows([], 'json')).to.equal('[]\n');
   });
 });

@@ -1,0 +1,67 @@
+import type { DeadLetterSink } from './dead-letter.js';
+import { recordLine } from './dead-letter.js';
+import type { LogRecord } from './log-record.js';
+import { decodeSegment } from './spool/segment-format.js';
+import type { Segment } from './spool/segment.js';
+import { BodyWriter, wireId } from './wire-format.js';
+import type { RunMetas } from './wire-format.js';
+
+/** One PutLogs request's worth of entries, and where they are kept until it is done. */
+export interface Batch {
+  /** Delivery order: adopted segments (negative) first, then this run's batches as they were made. */
+  seq: number;
+  /** '' for an adopted segment until its entries are read. */
+  logId: string;
+  count: number;
+  segment: Segment;
+  /** The request body, or undefined while it lives only in the spool. */
+  body: Buffer | undefined;
+  attempts: number;
+}
+
+/**
+ * The entries of a batch with all their fields: read back from its spool
+ * segment, or, when the body is the only copy (--no-spool, or a spool write
+ * that failed), from the body. `bad` counts lines that could not be read (a
+ * torn last one) and entries of another log.
+ */
+export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
+  const text = batch.segment.read();
+  if (text === undefined) return { records: recordsFromBody(batch.body, batch.logId), bad: 0 };
+  const { records, bad } = decodeSegment(text);
+  if (batch.logId === '' && records[0] !== undefined) batch.logId = records[0].logId;
+  const mine = records.filter((r) => r.logId === batch.logId);
+  return { records: mine, bad: bad + records.length - mine.length };
+}
+
+/** Reads the entries back out of a body built here (the rare path: a refusal with no spool). */
+function recordsFromBody(body: Buffer | undefined, logId: string): LogRecord[] {
+  if (body === undefined) return [];
+  const parsed = JSON.parse(body.toString('utf8')) as {
+    logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }>;
+  };
+  const out: LogRecord[] = [];
+  for (const run of parsed.logEntryBatches) {
+    for (const e of run.entries) {
+      const r: LogRecord = { data: e.data, id: e.id, time: e.time, source: run.source, type: run.type, logId };
+      if (run.subject !== undefined) r.subject = run.subject;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** Builds the body of a batch that waited on disk, or that an earlier run left. */
+export function bodyOf(records: readonly LogRecord[], metas: RunMetas): Buffer | undefined {
+  if (records.length === 0) return undefined;
+  const writer = new BodyWriter(Number.MAX_SAFE_INTEGER);
+  for (const r of records) writer.add(r.data, wireId(r.id), r.time, metas.get(r.source, r.type, r.subject, r.logId));
+  return writer.finish();
+}
+
+/** Appends a batch's entries to the dead-letter sink as records. */
+export function copyToDeadLetter(records: readonly LogRecord[], sink: DeadLetterSink): { kept: number; error: Error | undefined } {
+  let text = '';
+  for (const r of records) text += recordLine(r);
+  return sink.append(text, records.length);
+}

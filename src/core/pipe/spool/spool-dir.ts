@@ -1,0 +1,250 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { FileSegment } from './segment.js';
+import type { Segment, WriteBuffers, WriteErrorReporter } from './segment.js';
+import { countEntries } from './segment-format.js';
+
+/**
+ * A spool folder that several oci-log processes may share. Each process owns
+ * the segments it writes, under a lock file naming its pid; it never touches
+ * the segments of a live process, and adopts (by an atomic rename) those of
+ * a process that is gone.
+ *
+ *   <owner>.lock                              {"pid","start","host"}
+ *   <time>-<seq>.<owner>[~<first owner>].<log hash>.jsonl
+ *
+ * A segment (segment-format.ts) is a JSON-lines file, mode 0600, in a folder
+ * of mode 0700.
+ */
+
+const SEGMENT = /^(\d{13}-\d{6})\.(\d+-[0-9a-f]{8})(?:~(\d+-[0-9a-f]{8}))?\.([0-9a-f]{16})\.jsonl$/;
+const LOCK = /^(\d+-[0-9a-f]{8})\.lock$/;
+
+export function logHash(logId: string): string {
+  return createHash('sha256').update(logId).digest('hex').slice(0, 16);
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  /** The process's start time as the kernel tells it (Linux), to tell a reused pid apart. */
+  start: string | undefined;
+}
+
+/** The kernel's start time of a process (field 22 of /proc/PID/stat), where there is a /proc. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(lock: LockInfo | undefined, host: string): boolean {
+  if (!lock) return false;
+  // Another host's process cannot be checked from here: leave its segments alone.
+  if (lock.host !== host) return true;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  const start = processStartTime(lock.pid);
+  return !(start !== undefined && lock.start !== undefined && start !== lock.start);
+}
+
+function readLock(path: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
+    return { pid: v.pid, host: v.host, start: typeof v.start === 'string' ? v.start : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A segment a process that is gone left behind, now ours. */
+export class AdoptedSegment implements Segment {
+  readonly durable = true;
+  private removed = false;
+
+  constructor(
+    readonly path: string,
+    /** Entry lines found (a torn last one included: reading it back tells). */
+    readonly records: number,
+    readonly diskBytes: number,
+    private readonly onBytes: (delta: number) => void,
+  ) {}
+
+  append(): void {
+    throw new Error('an adopted segment is read-only');
+  }
+
+  seal(): void {}
+
+  read(): string {
+    return readFileSync(this.path, 'utf8');
+  }
+
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    rmSync(this.path, { force: true });
+    this.onBytes(-this.diskBytes);
+  }
+}
+
+/** The entry lines in a segment file, and its size. */
+export function countSegment(path: string): { entries: number; bytes: number; text: string } {
+  const text = readFileSync(path, 'utf8');
+  return { entries: countEntries(text), bytes: Buffer.byteLength(text), text };
+}
+
+/** What a spool folder holds, per log, for `oci-log flush --list`. */
+export interface SpoolSegmentInfo {
+  path: string;
+  logHash: string;
+  owner: string;
+  /** The owner is a running process (its segments are not ours to send). */
+  live: boolean;
+  /** The owner's pid, from its lock. */
+  pid: number | undefined;
+}
+
+/**
+ * Every segment in a spool folder, with whether its owner still runs
+ * (`self` counts as running). Locks of processes that are gone and own
+ * nothing any more are removed on the way.
+ */
+export function scanSpool(dir: string, self?: string): SpoolSegmentInfo[] {
+  const host = hostname();
+  const names = readdirSync(dir).sort();
+  const locks = new Map<string, LockInfo | undefined>();
+  for (const name of names) {
+    const m = LOCK.exec(name);
+    if (m) locks.set(m[1] as string, readLock(join(dir, name)));
+  }
+  const alive = new Map<string, boolean>();
+  const live = (owner: string): boolean => {
+    if (owner === self) return true;
+    let a = alive.get(owner);
+    if (a === undefined) {
+      a = isAlive(locks.get(owner), host);
+      alive.set(owner, a);
+    }
+    return a;
+  };
+  const out: SpoolSegmentInfo[] = [];
+  for (const name of names) {
+    const m = SEGMENT.exec(name);
+    if (!m) continue;
+    const owner = m[2] as string;
+    out.push({ path: join(dir, name), logHash: m[4] as string, owner, live: live(owner), pid: locks.get(owner)?.pid });
+  }
+  for (const [owner] of locks) {
+    if (!live(owner) && !out.some((s) => s.owner === owner)) rmSync(join(dir, `${owner}.lock`), { force: true });
+  }
+  return out;
+}
+
+export interface SpoolDirOptions {
+  sync: boolean;
+  reporter: WriteErrorReporter;
+  now?: () => number;
+  pid?: number;
+  /** For tests: how bytes reach a segment file. */
+  write?: WriteBuffers;
+}
+
+export class SpoolDir {
+  readonly owner: string;
+  private seq = 0;
+  private used = 0;
+  private readonly lockPath: string;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: SpoolDirOptions,
+  ) {
+    const pid = options.pid ?? process.pid;
+    this.owner = `${pid}-${randomBytes(4).toString('hex')}`;
+    this.lockPath = join(dir, `${this.owner}.lock`);
+    const info: LockInfo = { pid, host: hostname(), start: processStartTime(pid) };
+    const tmp = `${this.lockPath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(info) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.lockPath);
+  }
+
+  /**
+   * Opens (making it when missing) a spool folder and takes a lock in it.
+   * Throws when the folder cannot be made or written.
+   */
+  static open(dir: string, options: SpoolDirOptions): SpoolDir {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+    // A folder we made earlier with a looser umask, or one the user made: ours, so keep it private.
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
+    return new SpoolDir(dir, options);
+  }
+
+  /** Bytes of every segment this process owns (its own and adopted ones). */
+  get bytes(): number {
+    return this.used;
+  }
+
+  newSegment(logId: string): FileSegment {
+    const now = (this.options.now ?? Date.now)();
+    const name = `${String(now).padStart(13, '0')}-${String(this.seq++ % 1_000_000).padStart(6, '0')}.${this.owner}.${logHash(logId)}.jsonl`;
+    return new FileSegment(join(this.dir, name), this.options.sync, this.options.reporter, (d) => (this.used += d), this.options.write);
+  }
+
+  /** Every segment in the folder, with whether its owner still runs. */
+  scan(): SpoolSegmentInfo[] {
+    return scanSpool(this.dir, this.owner);
+  }
+
+  /**
+   * Takes over the segments of processes that are gone (for one log, or for
+   * all), oldest first. A rename makes each claim atomic: when two processes
+   * reach for the same segment, one gets it.
+   */
+  adopt(logId: string | undefined): AdoptedSegment[] {
+    const wanted = logId === undefined ? undefined : logHash(logId);
+    const out: AdoptedSegment[] = [];
+    for (const s of this.scan()) {
+      if (s.live || (wanted !== undefined && s.logHash !== wanted)) continue;
+      const m = SEGMENT.exec(s.path.slice(this.dir.length + 1)) as RegExpExecArray;
+      const first = m[3] ?? m[2];
+      const target = join(this.dir, `${m[1]}.${this.owner}~${first}.${m[4]}.jsonl`);
+      try {
+        renameSync(s.path, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process took it
+        throw err;
+      }
+      const { entries, bytes } = countSegment(target);
+      if (entries === 0) {
+        // A crash before the first entry was written whole: nothing to send.
+        rmSync(target, { force: true });
+        continue;
+      }
+      this.used += bytes;
+      out.push(new AdoptedSegment(target, entries, bytes, (d) => (this.used += d)));
+    }
+    // Once scanned again, the locks of processes whose segments were all taken go.
+    if (out.length > 0) scanSpool(this.dir, this.owner);
+    return out;
+  }
+
+  /** Lets go of the lock; segments left in the folder are adopted by the next run. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    rmSync(this.lockPath, { force: true });
+  }
+}

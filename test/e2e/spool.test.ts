@@ -1,0 +1,240 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { startEmulator } from '../helpers/emulator.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
+
+/** The segments in a spool folder. */
+function segmentsIn(spool: string): string[] {
+  try {
+    return readdirSync(spool).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The spool as users meet it: crashes, restarts, shared folders, a full spool,
+ * an unusable default folder, exec after its command exited, a terminal with
+ * no width. Each test has its own XDG_STATE_HOME (so its own spool).
+ */
+describe('the spool, as a crash or a restart meets it', function () {
+  let emu: TestEmulator;
+  let group: string;
+  let n = 0;
+  const newLog = async () => emu.createLog(group, `spool-${++n}`);
+  before(async () => {
+    emu = await startEmulator();
+    group = await emu.createLogGroup('spool-tests');
+  });
+  after(async () => emu.stop());
+  afterEach(async () => emu.clearFaults());
+
+  const uniqueData = async (log: string): Promise<string[]> => {
+    const entries = await emu.entries(log);
+    const byId = new Map(entries.map((e) => [e.id, e.data]));
+    return [...byId.values()];
+  };
+
+  it('kill -9 with 50,000 lines read under a hanging service loses nothing: oci-log flush delivers them all', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100_000 });
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    const lines = Array.from({ length: 50_000 }, (_, i) => `crash ${i}`);
+    cli.child.stdin.write(lines.join('\n') + '\n');
+    // --tee shows what oci-log has read, and a chunk is in the spool before the next one is read.
+    await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    const spool = join(state, 'oci-log', 'spool');
+    expect(segmentsIn(spool).length).to.be.greaterThan(0);
+    await emu.clearFaults();
+    const flushed = await runCli(['flush'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    expect(flushed.stderr).to.contain('is empty');
+    expect((await uniqueData(log)).sort()).to.deep.equal([...lines].sort());
+    expect(segmentsIn(spool)).to.deep.equal([]);
+  });
+
+  it('the next run for the same log sends what a killed one left, with the original ids and times, before its own lines', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
+    const first = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env });
+    first.child.stdin.write('left behind 1\nleft behind 2\n');
+    await eventually(() => first.stdout().toString().includes('left behind 2'));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await emu.clearFaults();
+    const second = await runCli(['--log-ocid', log], { input: 'new line\n', env });
+    expect(second.code, second.stderr).to.equal(0);
+    expect(second.stderr).to.contain('sending 2 entries that an earlier oci-log run left in the spool');
+    const entries = await emu.entries(log);
+    const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(sorted.map((e) => e.data)).to.deep.equal(['left behind 1', 'left behind 2', 'new line']);
+  });
+
+  it('two live processes share a spool folder without touching each other\'s segments', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
+    const a = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env });
+    a.child.stdin.write('from a\n');
+    await eventually(() => a.stdout().toString().includes('from a'));
+    const b = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env });
+    b.child.stdin.write('from b\n');
+    await eventually(() => b.stdout().toString().includes('from b'));
+    const spool = join(state, 'oci-log', 'spool');
+    const owners = new Set(segmentsIn(spool).map((s) => s.split('.')[1]));
+    expect(owners.size, 'each process writes its own segments').to.equal(2);
+    a.child.stdin.end();
+    b.child.stdin.end();
+    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    expect([ea.code, eb.code]).to.deep.equal([3, 3]);
+    expect(b.stderr()).to.not.contain('earlier oci-log run');
+    expect(a.stderr()).to.not.contain('earlier oci-log run');
+    await emu.clearFaults();
+    const flushed = await runCli(['flush', '--log-ocid', log], { env });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    expect((await uniqueData(log)).sort()).to.deep.equal(['from a', 'from b']);
+  });
+
+  it('flush --list shows per log what waits; a torn record in a segment is skipped and counted', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    const spool = join(state, 'oci-log', 'spool');
+    mkdirSync(spool, { recursive: true, mode: 0o700 });
+    const meta = JSON.stringify({ spool: 1, logId: log, source: 's', type: 't' });
+    const entry = (i: number) => JSON.stringify({ data: `torn-test ${i}`, id: `0190aaaa-0000-7000-8000-00000000000${i}`, time: '2026-12-01T10:00:00.000Z' });
+    writeFileSync(join(spool, `1764583200000-000000.4242-deadbeef.${logHash(log)}.jsonl`), `${meta}\n${entry(1)},\n${entry(2)},\n${entry(3).slice(0, 30)}`, { mode: 0o600 });
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    const list = await runCli(['flush', '--list'], { env });
+    expect(list.code).to.equal(0);
+    expect(list.stdout.toString()).to.match(new RegExp(`^LOG +ENTRIES +BYTES +OLDEST +HELD-BY-PID\\n${log.replace(/\./g, '\\.')} +3 +\\d+ +2026-12-01T10:00:00.000Z +-\\n$`));
+    const flushed = await runCli(['flush'], { env });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    expect(flushed.stderr).to.contain('1 torn or unreadable records');
+    expect((await uniqueData(log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
+  });
+
+  for (const policy of ['drop-oldest', 'drop-newest'] as const) {
+    it(`a full spool under --when-full ${policy}: drops are counted, said once, and make the exit status 3`, async () => {
+      const log = await newLog();
+      await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
+      const lines = Array.from({ length: 30_000 }, (_, i) => `${policy} ${String(i).padStart(6, '0')} ${'x'.repeat(60)}`);
+      const r = await runCli(['--log-ocid', log, '--spool-max-bytes', '1M', '--when-full', policy, '--shutdown-timeout', '0.2', '--batch-size', '500'], {
+        input: lines.join('\n') + '\n',
+        env: emu.env,
+      });
+      expect(r.code).to.equal(3);
+      expect(r.stderr.match(/is full \(--spool-max-bytes\)/g)).to.have.length(1);
+      const dropped = Number(/(\d+) lines were dropped because the spool was full/.exec(r.stderr)?.[1]);
+      const waiting = Number(/(\d+) entries wait in the spool/.exec(r.stderr)?.[1]);
+      expect(dropped).to.be.greaterThan(0);
+      expect(dropped + waiting).to.equal(lines.length);
+    });
+  }
+
+  it('a full spool under --when-full block stops reading stdin until there is room', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--spool-max-bytes', '1M', '--shutdown-timeout', '0.2', '--batch-size', '500'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    const line = 'b'.repeat(100) + '\n';
+    // 4 MiB offered: reading stops near the 1 MiB spool (records are ~2x a line) plus the pipe's own buffer.
+    cli.child.stdin.write(line.repeat(40_000));
+    await eventually(() => cli.stderr().includes('reading stdin is paused'));
+    const seen = cli.stdout().length;
+    expect(seen).to.be.lessThan(40_000 * line.length);
+    cli.child.kill('SIGTERM');
+    const { code } = await cli.exited;
+    expect(code).to.equal(3);
+    const waiting = Number(/(\d+) entries wait in the spool/.exec(cli.stderr())?.[1]);
+    expect(waiting).to.be.greaterThan(0);
+    expect(cli.stderr()).to.not.contain('dropped');
+  });
+
+  it('an unusable default spool folder: one warning, then memory only, and the lines are delivered', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, '');
+    const r = await runCli(['--log-ocid', log], { input: 'still sent\n', env: { ...emu.env, XDG_STATE_HOME: file } });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr.match(/default spool folder .* cannot be used/g)).to.have.length(1);
+    expect(r.stderr).to.contain('memory only');
+    expect(await uniqueData(log)).to.deep.equal(['still sent']);
+  });
+
+  it('an unusable --spool-dir is exit 2 before any line is read', async () => {
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, '');
+    const cli = spawnCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--spool-dir', join(file, 'spool')], { env: emu.env });
+    const { code } = await cli.exited; // stdin still open: nothing was read
+    cli.child.stdin.destroy();
+    expect(code).to.equal(2);
+    expect(cli.stderr()).to.contain('--spool-dir');
+  });
+
+  it('makes its spool folder 0700 and its segments 0600', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 10 });
+    const cli = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    cli.child.stdin.write('private\n');
+    await eventually(() => cli.stdout().toString().includes('private'));
+    const spool = join(state, 'oci-log', 'spool');
+    expect(statSync(spool).mode & 0o777).to.equal(0o700);
+    const seg = segmentsIn(spool)[0] as string;
+    expect(statSync(join(spool, seg)).mode & 0o777).to.equal(0o600);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+  });
+
+  it('exec: SIGTERM after the command exited, under a stalled service, loses nothing (exit 3, flush delivers)', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
+    const cli = spawnCli(['exec', '--log-ocid', log, '--tee', '--request-timeout', '30', '--shutdown-timeout', '1', '--', 'sh', '-c', 'echo a; echo b'], { env });
+    await eventually(() => cli.stdout().toString().includes('b\n'));
+    await new Promise((r) => setTimeout(r, 300)); // the command has exited; delivery hangs
+    cli.child.kill('SIGTERM');
+    const { code, signal } = await cli.exited;
+    expect(signal, cli.stderr()).to.equal(null);
+    expect(code).to.equal(3);
+    expect(cli.stderr()).to.contain('wait in the spool');
+    await emu.clearFaults();
+    const flushed = await runCli(['flush'], { env });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    const data = (await uniqueData(log)).map((d) => JSON.parse(d) as { line?: string; event?: string });
+    expect(data.filter((d) => d.line !== undefined).map((d) => d.line).sort()).to.deep.equal(['a', 'b']);
+    expect(data.filter((d) => d.event !== undefined).map((d) => d.event).sort()).to.deep.equal(['end', 'start']);
+  });
+
+  it('on a pseudo-terminal that reports 0 columns, delivers everything and exits 0 (no spinner)', async function () {
+    const log = await newLog();
+    const dir = tempDir();
+    const input = join(dir, 'input.txt');
+    const lines = Array.from({ length: 20_000 }, (_, i) => `pty ${i}`);
+    writeFileSync(input, lines.join('\n') + '\n');
+    const env = baseEnv({ ...emu.env, TERM: 'xterm', NO_COLOR: undefined });
+    // script(1) gives the command a new pseudo-terminal; with no terminal of its own to copy, its size is 0x0.
+    const cmd = `stty cols 0 rows 0 2>/dev/null; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --log-ocid ${log} < ${JSON.stringify(input)}`;
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = 0;
+    child.stdout.on('data', (c: Buffer) => (out += c.length));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(code, 'exits by itself').to.equal(0);
+    expect(out, 'no flood of escape codes').to.be.lessThan(10_000);
+    expect((await uniqueData(log)).length).to.equal(lines.length);
+  });
+});
