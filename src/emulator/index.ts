@@ -20,7 +20,7 @@ export type { TrustedIdentity } from './identity.js';
 export type { ServerLimits } from './server.js';
 export { DEFAULT_LIMITS } from './server.js';
 export { COMPARTMENT_OCID, isLoopback } from './api/admin.js';
-export { SESSION_PROFILE } from './auth/principals.js';
+export { PRINCIPAL_KEY_FILES, SESSION_PROFILE } from './auth/principals.js';
 
 export interface EmulatorOptions {
   host?: string;

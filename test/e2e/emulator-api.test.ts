@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { startEmulator as startRaw } from '../../src/emulator/index.js';
-import { admin, startEmulator } from '../helpers/emulator.js';
+import { admin, sharedIdentity, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawRequest, RawResponse } from '../helpers/raw-signer.js';
@@ -256,7 +256,7 @@ describe('emulator options', () => {
   it('--max-entries keeps only the newest N entries of a log, exactly', async () => {
     const stateDir = tempDir('oci-log-state-');
     const lines: string[] = [];
-    const emu = await startRaw({ stateDir, newIdentity: true, maxEntriesPerLog: 3, log: (l) => lines.push(l) });
+    const emu = await startRaw({ stateDir, ...sharedIdentity(), explicitProfile: true, maxEntriesPerLog: 3, log: (l) => lines.push(l) });
     try {
       const signer = keyFromConfig(emu.identity.configFile, emu.identity.profile);
       const api = client(emu.url, signer);
@@ -293,7 +293,7 @@ describe('emulator options', () => {
   });
 
   it('--discard-entries validates and counts but keeps nothing', async () => {
-    const emu = await startRaw({ stateDir: tempDir('oci-log-state-'), newIdentity: true, discardEntries: true });
+    const emu = await startRaw({ stateDir: tempDir('oci-log-state-'), ...sharedIdentity(), explicitProfile: true, discardEntries: true });
     try {
       const api = client(emu.url, keyFromConfig(emu.identity.configFile, emu.identity.profile));
       const created = await api.call('POST', '/20200531/logGroups', { compartmentId: emu.identity.tenancy, displayName: 'g' });

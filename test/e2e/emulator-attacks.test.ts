@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator as startRaw } from '../../src/emulator/index.js';
 import { BIN, baseEnv, eventually } from '../helpers/cli.js';
-import { admin, startEmulator } from '../helpers/emulator.js';
+import { admin, sharedIdentity, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -104,7 +104,7 @@ describe('emulator under attack', function () {
     });
 
     it('need the token printed at start when the emulator listens beyond loopback (health excepted)', async () => {
-      const open = await startRaw({ host: '0.0.0.0', stateDir: tempDir(), newIdentity: true, adminToken: 'test-token-0123456789' });
+      const open = await startRaw({ host: '0.0.0.0', stateDir: tempDir(), ...sharedIdentity(), explicitProfile: true, adminToken: 'test-token-0123456789' });
       try {
         expect(open.adminToken).to.equal('test-token-0123456789');
         expect(open.exports).to.include(`export OCI_LOG_EMULATOR_TOKEN='test-token-0123456789'`);
@@ -117,7 +117,7 @@ describe('emulator under attack', function () {
       } finally {
         await open.stop();
       }
-      const loopback = await startRaw({ stateDir: tempDir(), newIdentity: true });
+      const loopback = await startRaw({ stateDir: tempDir(), ...sharedIdentity(), explicitProfile: true });
       try {
         expect(loopback.adminToken).to.equal(undefined);
         expect(loopback.exports.join('\n')).to.not.match(/TOKEN/);
@@ -145,7 +145,7 @@ describe('emulator under attack', function () {
     });
 
     it('closes a connection that sends no headers, and one whose body is shorter than its content-length (408)', async () => {
-      const quick = await startRaw({ stateDir: tempDir(), newIdentity: true, limits: { headersTimeoutMs: 150, requestTimeoutMs: 300 } });
+      const quick = await startRaw({ stateDir: tempDir(), ...sharedIdentity(), explicitProfile: true, limits: { headersTimeoutMs: 150, requestTimeoutMs: 300 } });
       try {
         const { hostname, port } = new URL(quick.url);
         const idle = await new Promise<string>((resolve, reject) => {
@@ -231,7 +231,8 @@ describe('the built emulator under attack (a real process)', function () {
   /** Starts `oci-log emulator` (optionally under a file-descriptor limit) and waits for its endpoint. */
   async function spawnEmulator(args: string[], fdLimit?: number) {
     const dir = tempDir('oci-log-attack-');
-    const command = [process.execPath, BIN, 'emulator', '--new-identity', '--state-dir', join(dir, 'state'), ...args];
+    const { configFile, profile } = sharedIdentity();
+    const command = [process.execPath, BIN, 'emulator', '--config-file', configFile, '--profile', profile, '--state-dir', join(dir, 'state'), ...args];
     const child =
       fdLimit === undefined
         ? spawn(command[0] ?? '', command.slice(1), { env: baseEnv() })
@@ -248,21 +249,24 @@ describe('the built emulator under attack (a real process)', function () {
     return { url, pid: child.pid ?? 0, alive: () => alive, stderr: () => err, stop: async () => (child.kill('SIGTERM'), exited) };
   }
 
+  let emu: Awaited<ReturnType<typeof spawnEmulator>>;
+  before(async () => {
+    emu = await spawnEmulator([]);
+  });
+  after(async () => {
+    expect(await emu.stop()).to.equal(0);
+  });
+
   it('answers a bad request target with 400 and keeps running', async () => {
-    const emu = await spawnEmulator([]);
-    try {
-      const answer = await raw(emu.url, 'GET //[x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-      expect(statusOf(answer)).to.equal(400);
-      expect((await plain(emu.url, 'GET', '/_emulator/health', {})).status).to.equal(200);
-      expect(emu.alive()).to.equal(true);
-    } finally {
-      expect(await emu.stop()).to.equal(0);
-    }
+    const answer = await raw(emu.url, 'GET //[x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    expect(statusOf(answer)).to.equal(400);
+    expect((await plain(emu.url, 'GET', '/_emulator/health', {})).status).to.equal(200);
+    expect(emu.alive()).to.equal(true);
   });
 
   it('bounds its connections: 200 half-open connections under a 128-descriptor limit do not exhaust it', async () => {
-    const emu = await spawnEmulator(['--max-connections', '40'], 128);
-    const { hostname, port } = new URL(emu.url);
+    const bounded = await spawnEmulator(['--max-connections', '40'], 128);
+    const { hostname, port } = new URL(bounded.url);
     const sockets: Socket[] = [];
     let closedByServer = 0;
     try {
@@ -280,21 +284,20 @@ describe('the built emulator under attack (a real process)', function () {
       );
       // beyond the bound, connections are closed on arrival
       await eventually(() => closedByServer >= 160);
-      expect(emu.alive()).to.equal(true);
+      expect(bounded.alive()).to.equal(true);
     } finally {
       for (const s of sockets) s.destroy();
     }
     // once the half-open connections are gone, it serves again
-    await eventually(async () => (await plain(emu.url, 'GET', '/_emulator/health', {}).then((r) => r.status, () => 0)) === 200);
-    expect(emu.stderr()).to.not.match(/EMFILE|Error/);
-    expect(await emu.stop()).to.equal(0);
+    await eventually(async () => (await plain(bounded.url, 'GET', '/_emulator/health', {}).then((r) => r.status, () => 0)) === 200);
+    expect(bounded.stderr()).to.not.match(/EMFILE|Error/);
+    expect(await bounded.stop()).to.equal(0);
   });
 
   it('holds no memory for unsigned bodies: 40 connections sending 2 MiB each of a declared 10 MiB', async function () {
     const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
     if (!existsSync('/proc/self/status')) this.skip();
-    const emu = await spawnEmulator([]);
-    try {
+    {
       const { hostname, port } = new URL(emu.url);
       const before = rssOf(emu.pid);
       const chunk = Buffer.alloc(2 * 1024 * 1024, 'x');
@@ -316,18 +319,16 @@ describe('the built emulator under attack (a real process)', function () {
       // 80 MiB were sent; had they been read and kept, RSS would have grown by that much
       expect(rssOf(emu.pid) - before).to.be.below(40 * 1024 * 1024);
       expect(emu.alive()).to.equal(true);
-    } finally {
-      expect(await emu.stop()).to.equal(0);
     }
   });
 
   it('warns at start when it listens beyond loopback, and exports the admin token', async () => {
-    const emu = await spawnEmulator(['--host', '0.0.0.0']);
+    const open = await spawnEmulator(['--host', '0.0.0.0']);
     try {
-      await eventually(() => /warning: listening on 0\.0\.0\.0, beyond loopback/.test(emu.stderr()));
-      expect((await plain(emu.url, 'GET', '/_emulator/stats', {})).status).to.equal(401);
+      await eventually(() => /warning: listening on 0\.0\.0\.0, beyond loopback/.test(open.stderr()));
+      expect((await plain(open.url, 'GET', '/_emulator/stats', {})).status).to.equal(401);
     } finally {
-      expect(await emu.stop()).to.equal(0);
+      expect(await open.stop()).to.equal(0);
     }
   });
 });

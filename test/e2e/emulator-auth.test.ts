@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { SESSION_PROFILE } from '../../src/emulator/index.js';
 import { eventually, runCli } from '../helpers/cli.js';
-import { admin, startEmulator } from '../helpers/emulator.js';
+import { admin, seedPrincipalKeys, sharedIdentity, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { runMain, startMain } from '../helpers/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -52,14 +52,12 @@ describe('every auth type against the emulator (--principal-exports-file)', func
   });
 
   for (const auth of ['security_token', 'resource_principal', 'instance_principal', 'oke_workload_identity'] as const) {
-    it(`${auth}: creates a group and a log with no compartment given, sends, and queries by --log-ocid alone`, async () => {
+    it(`${auth}: creates a group with no compartment given, sends, and queries by --log-ocid alone`, async () => {
       const env = envFor(auth);
       const group = await runMain(['create-log-group', '--display-name', `by-${auth}`], { env });
       expect(group.code, group.stderr).to.equal(0);
       const groupId = group.stdout.toString().trim();
-      const log = await runMain(['create-log', '--log-group-id', groupId, '--display-name', 'l'], { env });
-      expect(log.code, log.stderr).to.equal(0);
-      const logId = log.stdout.toString().trim();
+      const logId = await emu.createLog(groupId, 'l');
       const sent = await runMain(['--log-ocid', logId], { env, stdin: `hello from ${auth}\n` });
       expect(sent.code, sent.stderr).to.equal(0);
       expect((await emu.entries(logId)).map((e) => e.data)).to.deep.equal([`hello from ${auth}`]);
@@ -134,7 +132,9 @@ describe('oci-log emulator --principal-exports-file', () => {
   it('writes the principal variables to the file once listening, and the session profile beside the identity', async () => {
     const dir = tempDir();
     const file = join(dir, 'principals.env');
-    const run = startMain(['emulator', '--new-identity', '--state-dir', join(dir, 'state'), '--principal-exports-file', file], { env: { HOME: dir } });
+    seedPrincipalKeys(join(dir, 'state'));
+    const { configFile, profile } = sharedIdentity();
+    const run = startMain(['emulator', '--config-file', configFile, '--profile', profile, '--state-dir', join(dir, 'state'), '--principal-exports-file', file], { env: { HOME: dir } });
     await eventually(() => /OCI_LOG_ENDPOINT='([^']+)'/.test(run.stdout().toString()));
     const vars = exportsOf(readFileSync(file, 'utf8').split('\n'));
     expect(vars['OCI_LOG_ENDPOINT']).to.equal(/OCI_LOG_ENDPOINT='([^']+)'/.exec(run.stdout().toString())?.[1]);

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { startEmulator as start } from '../../src/emulator/index.js';
+import { PRINCIPAL_KEY_FILES, startEmulator as start } from '../../src/emulator/index.js';
 import type { EmulatorOptions, FaultView, RunningEmulator } from '../../src/emulator/index.js';
 import type { Operation } from '../../src/emulator/faults.js';
 import { testKey } from './identity.js';
@@ -97,6 +97,17 @@ async function waitForCreated(
   throw new Error(`work request ${workRequestId} did not finish`);
 }
 
+/**
+ * Puts the run's second test key in place of every key the emulator's
+ * principals would make in this state dir (six RSA keys otherwise).
+ */
+export function seedPrincipalKeys(stateDir: string): void {
+  const dir = join(stateDir, 'principals');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { pem } = testKey('other');
+  for (const name of PRINCIPAL_KEY_FILES) writeFileSync(join(dir, name), pem, { mode: 0o600 });
+}
+
 let sharedConfig: string | undefined;
 
 /**
@@ -104,7 +115,7 @@ let sharedConfig: string | undefined;
  * run's test key (made once) under profile EMULATOR, as the emulator's own
  * throwaway identity is laid out ([DEFAULT] empty).
  */
-function sharedIdentity(): { configFile: string; profile: string } {
+export function sharedIdentity(): { configFile: string; profile: string } {
   if (sharedConfig === undefined) {
     const dir = tempDir('oci-log-emu-id-');
     const { pem, fingerprint } = testKey();
@@ -128,6 +139,7 @@ export async function startEmulator(
 ): Promise<TestEmulator> {
   const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
   const stateDir = givenStateDir ?? tempDir('oci-log-emu-');
+  if (rest.principals) seedPrincipalKeys(stateDir);
   const running = await start({
     stateDir,
     ...(givenStateDir === undefined ? { ...sharedIdentity(), explicitProfile: true } : { newIdentity: false }),

@@ -22,6 +22,9 @@ const LONG_TOKEN_MS = 24 * 3_600_000;
 const SHORT_TOKEN_MS = 3_600_000;
 const MAX_IDENTITY_BODY = 64 * 1024;
 
+/** The keys kept in the principals folder (made on first use, reused after). */
+export const PRINCIPAL_KEY_FILES = ['token_signing_key.pem', 'ca_key.pem', 'instance_key.pem', 'resource_principal_key.pem', 'session_key.pem', 'oke_server_key.pem'] as const;
+
 export interface PrincipalsOptions {
   /** Where keys, certificates, tokens and the session profile are kept (0700). */
   dir: string;
