@@ -45,7 +45,8 @@ export async function openSender(options: ShippingOptions): Promise<Sender> {
       close: () => undefined,
     };
   }
-  return shipping.openPutLogs(readConnectionSettings(options.connection, io.env), options.delivery.requestTimeoutMs, options.maxInFlight);
+  const warnings = options.quiet ? undefined : (m: string) => warn(io, `warning: ${m}`);
+  return shipping.openPutLogs(readConnectionSettings(options.connection, io.env), options.delivery.requestTimeoutMs, options.maxInFlight, warnings);
 }
 
 /** The dead-letter file: --dead-letter must be writable (exit 2); the default one only warns. */

@@ -189,7 +189,7 @@ class OciLogStream extends Writable implements LogStream {
     const env = o.env ?? process.env;
     const settings = resolveConnection({ configFile: o.configFile, profile: o.profile, auth: o.auth, region: o.region, endpoint: o.endpoint }, env);
     // Credentials, the spool and the dead-letter file first: a broken setup fails before a line is taken.
-    this.sender = await openPutLogs(settings, delivery.requestTimeoutMs, this.p.maxInFlight);
+    this.sender = await openPutLogs(settings, delivery.requestTimeoutMs, this.p.maxInFlight, warn);
     const spool = openSpool(this.p.spool, warn);
     const deadLetter = openDeadLetter(delivery.deadLetter, env, warn);
     const shipper = createShipper(

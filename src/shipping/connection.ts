@@ -37,6 +37,7 @@ export function resolveConnection(values: ConnectionValues, env: Record<string, 
     region: nonEmpty(values.region) ?? nonEmpty(env[CONNECTION_ENV.region]),
     endpoint: endpoint === undefined ? undefined : parseEndpoint(endpoint),
     home: nonEmpty(env['HOME']),
+    env,
   };
 }
 

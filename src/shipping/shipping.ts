@@ -28,9 +28,13 @@ export interface Sender {
   close(): void;
 }
 
-/** PutLogs over HTTP with the resolved credentials, at most `maxInFlight` requests at once. */
-export async function openPutLogs(settings: ConnectionSettings, requestTimeoutMs: number, maxInFlight: number): Promise<Sender> {
-  const credentials = await resolveCredentials(settings);
+/**
+ * PutLogs over HTTP with the resolved credentials, at most `maxInFlight`
+ * requests at once. `warn` hears what is wrong but not fatal (a config or
+ * key file other users can read); nothing is said when it is absent.
+ */
+export async function openPutLogs(settings: ConnectionSettings, requestTimeoutMs: number, maxInFlight: number, warn?: Warn): Promise<Sender> {
+  const credentials = await resolveCredentials(settings, warn === undefined ? {} : { warn });
   const endpoint = await serviceEndpoint('ingestion', settings, credentials);
   const client = new PutLogsClient({ endpoint, credentials, timeoutMs: requestTimeoutMs, maxSockets: maxInFlight });
   return { send: (logId, body, signal) => client.send(logId, body, signal), close: () => client.close() };

@@ -32,6 +32,14 @@ export const connectionOptions = {
     env: CONNECTION_ENV.auth,
     defaultText: 'api_key',
     description: 'How to authenticate',
+    details:
+      'security_token re-reads the token file whenever it changes (oci session refresh); fingerprint is not needed. ' +
+      'instance_principal reads the instance metadata service and trades the instance certificate at the federation endpoint ' +
+      '(OCI_LOG_INSTANCE_METADATA_URL and OCI_LOG_FEDERATION_ENDPOINT point elsewhere). resource_principal reads the ' +
+      'OCI_RESOURCE_PRINCIPAL_* variables of version 2.2. oke_workload_identity trades the pod\'s service account token at the ' +
+      "cluster's proxymux (KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT_PROXYMUX) and needs --region. With a principal the " +
+      'tenancy comes from the credentials, so create-log-group and query --log-ocid need no compartment; a principal\'s region ' +
+      'that is not an OCI region is exit 2. oci-log warns when the config, key or token file can be read by other users.',
   },
   region: {
     type: 'string',
