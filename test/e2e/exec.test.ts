@@ -73,7 +73,8 @@ describe('oci-log exec (the cron wrapper) against the emulator', function () {
 
   it('--timeout ends a hung command and the end entry says so', async () => {
     const log = await newLog();
-    const r = await runMain(['exec', '--log-ocid', log, '--timeout', '500ms', '--', node, '-e', 'console.log("sleeping"); setTimeout(() => {}, 60000)'], { env: emu.env });
+    // A shell starts in milliseconds even on a busy machine, so it has printed before the deadline.
+    const r = await runMain(['exec', '--log-ocid', log, '--timeout', '500ms', '--', 'sh', '-c', 'echo sleeping; exec sleep 60'], { env: emu.env });
     expect(r.code).to.equal(143);
     expect(r.stderr).to.contain('ended after --timeout 500ms');
     const end = parsed(await emu.entries(log)).at(-1)?.d;

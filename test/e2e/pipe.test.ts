@@ -55,6 +55,24 @@ describe('oci-log (the pipe) against the emulator', function () {
     expect(entries[0]?.time).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('with requests in flight at once against a distant service, ids and times still give the input order', async () => {
+    const log = await newLog();
+    await emu.setLatency(40);
+    try {
+      const lines = Array.from({ length: 5000 }, (_, i) => `in flight ${String(i).padStart(4, '0')}`);
+      const r = await runMain(['--log-ocid', log, '--batch-size', '100', '--max-in-flight', '8'], { stdin: lines.join('\n') + '\n', env: emu.env });
+      expect(r.code, r.stderr).to.equal(0);
+      const arrived = await emu.entries(log);
+      const byId = [...arrived].sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect(byId.map((e) => e.data)).to.deep.equal(lines);
+      const times = byId.map((e) => e.time);
+      expect([...times].sort()).to.deep.equal(times);
+      expect(new Set(arrived.map((e) => e.id)).size).to.equal(lines.length);
+    } finally {
+      await emu.setLatency(0);
+    }
+  });
+
   it("delivers a slow producer's first line before its input ends", async () => {
     const log = await newLog();
     const cli = startMain(['--log-ocid', log, '--flush-interval', '100'], { env: emu.env, stdin: 'open' });
