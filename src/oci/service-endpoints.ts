@@ -74,6 +74,6 @@ export async function serviceEndpoint(service: LoggingService, settings: Connect
     throw new ConfigError(`no region: set --region or OCI_CLI_REGION, or add region= to ${credentials.source}`);
   }
   const from = settings.region !== undefined ? '--region or OCI_CLI_REGION' : credentials.source;
-  const { regionId, realmDomain } = await resolveRegion(region, from);
+  const { regionId, realmDomain } = await resolveRegion(region, from, settings.env ?? process.env);
   return `https://${HOST_PREFIX[service]}.${regionId}.oci.${realmDomain}`;
 }
