@@ -10,7 +10,7 @@ describe('package.json', () => {
     expect(pkg.man).to.deep.equal(['./man/oci-log.1']);
   });
 
-  it('"files" names what runs and nothing else: no dist/test, no .tsbuildinfo, no source maps', () => {
-    expect(pkg.files).to.deep.equal(['bin/oci-log.js', 'dist/src/**/*.js', 'man/oci-log.1']);
+  it('"files" names what runs and what the library\'s users compile against, nothing else: no dist/test, no .tsbuildinfo, no source maps', () => {
+    expect(pkg.files).to.deep.equal(['bin/oci-log.js', 'dist/src/**/*.js', 'dist/src/**/*.d.ts', 'man/oci-log.1']);
   });
 });
