@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { instantClock } from '../helpers/clock.js';
-import { managementClient, startEmulator } from '../helpers/emulator.js';
+import { admin, managementClient, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { runMain } from '../helpers/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -41,6 +41,7 @@ describe('logs by name', function () {
     expect(missing.stderr).to.contain('--log nothere/web: no log group named nothere in ').and.contain('(add --create to make it)');
     const { client } = await managementClient(emu);
     const other = 'ocid1.compartment.oc1..aaaaaaaaother';
+    await admin(emu.url, 'POST', '/_emulator/compartments', { id: other });
     await client.createLogGroup({ createLogGroupDetails: { compartmentId: emu.tenancy, displayName: 'twice' } });
     await client.createLogGroup({ createLogGroupDetails: { compartmentId: other, displayName: 'twice' } });
     const twice = await cli(['query', '--log', 'twice/web']);
@@ -65,7 +66,9 @@ describe('logs by name', function () {
     expect((await cli(['--log', 'stale/web'], { input: 'cached\n', cache })).code).to.equal(0);
     expect(await requests('listLogGroups'), 'a confirmed cache entry needs no search').to.equal(lists);
     const { client } = await managementClient(emu);
-    await client.deleteLog({ logGroupId: group, logId: oldLog });
+    const deleted = await client.deleteLog({ logGroupId: group, logId: oldLog });
+    // A delete takes effect when its work request finishes (at its next read, as the service's do).
+    for (let i = 0; i < 5 && (await client.getWorkRequest({ workRequestId: deleted.opcWorkRequestId })).workRequest.status !== 'SUCCEEDED'; i++);
     client.close();
     const newLog = await emu.createLog(group, 'web');
     const r = await cli(['--log', 'stale/web'], { input: 'to the new log\n', cache });
