@@ -1,3 +1,4 @@
+import { isTransient } from '../core/delivery-policy.js';
 import { displayNameProblem } from '../core/display-name.js';
 import { NameCache, defaultNameCachePath } from '../core/name-cache.js';
 import type { CachedLog } from '../core/name-cache.js';
@@ -133,7 +134,16 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   const nameKey = `${scope} ${compartmentFlag ?? '*'} ${name.group}/${name.log}`;
   const cached = cache.byName(nameKey);
   if (cached) {
-    const confirmed = await checkCached(ctx, cached, name);
+    let confirmed: CachedLog | undefined;
+    try {
+      confirmed = await checkCached(ctx, cached, name);
+    } catch (err) {
+      // The service cannot be reached (or throttles, or fails) after the retries: that says nothing of the cache.
+      // Use it, so a pipe can spool its lines until the service is back, rather than fail before reading them.
+      if (!(err instanceof ServiceError) || (err.status !== undefined && !isTransient(err.status))) throw err;
+      if (!options.quiet) warn(io, `--log ${name.group}/${name.log}: could not check the cached ${cached.logId} with the service (${err.message}); using it`);
+      return cached;
+    }
     if (confirmed) return confirmed;
     cache.forget(nameKey, `${scope} ${cached.logId}`);
   }
