@@ -158,11 +158,11 @@ export async function callService<T>(what: string, call: () => Promise<T>, optio
           ? toServiceError({ status, serviceCode: e.serviceCode, serviceMessage: e.message, opcRequestId: e.opcRequestId ?? undefined }, what, err)
           : toServiceError(
               {
-              status: undefined,
-              serviceCode: undefined,
-              serviceMessage: timedOut ? `no answer within ${timeoutMs / 1000} s${context.networkHost ? ` from ${context.networkHost}` : ''}` : (context.networkError ?? describeNetwork(err)),
-              opcRequestId: undefined,
-            },
+                status: undefined,
+                serviceCode: undefined,
+                serviceMessage: timedOut ? `no answer within ${timeoutMs / 1000} s${context.networkHost ? ` from ${context.networkHost}` : ''}` : (context.networkError ?? describeNetwork(err)),
+                opcRequestId: undefined,
+              },
               what,
               err,
             );
