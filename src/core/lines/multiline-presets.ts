@@ -22,7 +22,8 @@
  * character lookup).
  */
 export interface MultilineRule {
-  test: RegExp;
+  /** The line the rule takes; none: any line. */
+  test?: RegExp;
   next: string;
   tentative?: boolean;
   first?: string;
@@ -34,7 +35,6 @@ export interface MultilinePreset {
 }
 
 const SPACE = ' \t';
-const ANY = /(?:)/;
 
 /**
  * Java (and the JVM languages' traces printed the same way): the exception
@@ -42,7 +42,7 @@ const ANY = /(?:)/;
  * `... N more` / `... N common frames omitted`.
  */
 const java: MultilinePreset = {
-  start: [{ test: ANY, next: 'line' }],
+  start: [{ next: 'line' }],
   states: {
     line: [{ test: /^\s+at \S+\(/, next: 'frames', first: SPACE }],
     frames: [
@@ -94,14 +94,14 @@ const node: MultilinePreset = {
   start: [
     { test: /^\S+:\d+$/, next: 'source' },
     { test: /^\[?[\w$.]*(?:Error|Exception)\b.*\{$/, next: 'props' },
-    { test: ANY, next: 'error' },
+    { next: 'error' },
   ],
   states: {
     // The uncaught-exception header: file:line, the source line, the caret under it, a blank line, the error.
-    source: [{ test: ANY, next: 'caret', tentative: true }],
+    source: [{ next: 'caret', tentative: true }],
     caret: [{ test: /^\s*\^+\s*$/, next: 'blank', first: SPACE + '^' }],
     blank: [{ test: /^$/, next: 'message' }],
-    message: [{ test: ANY, next: 'error' }],
+    message: [{ next: 'error' }],
     error: [
       { test: AT_BRACE, next: 'props', first: SPACE },
       { test: AT, next: 'frames', first: SPACE },
@@ -168,7 +168,7 @@ const ruby: MultilinePreset = {
 
 /** A line that starts with a space or a tab continues the one before. */
 const indented: MultilinePreset = {
-  start: [{ test: ANY, next: 'line' }],
+  start: [{ next: 'line' }],
   states: { line: [{ test: /^[ \t]/, next: 'line', first: SPACE }] },
 };
 

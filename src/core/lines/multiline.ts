@@ -17,23 +17,29 @@ export type MultilineSpec = { preset: MultilinePresetName } | { start: RegExp };
 
 function matches(rule: MultilineRule, line: string): boolean {
   if (rule.first !== undefined && !rule.first.includes(line.charAt(0))) return false;
-  return rule.test.test(line);
+  return rule.test === undefined || rule.test.test(line);
 }
 
+const NO_RULES: readonly MultilineRule[] = [];
+
 class PresetGrouper implements LineGrouper {
-  private rules: readonly MultilineRule[] = [];
+  private rules: readonly MultilineRule[] = NO_RULES;
 
   constructor(private readonly preset: MultilinePreset) {}
 
   begin(line: string): void {
-    const rule = this.preset.start.find((r) => matches(r, line));
-    this.rules = rule === undefined ? [] : (this.preset.states[rule.next] ?? []);
+    this.rules = NO_RULES;
+    for (const rule of this.preset.start) {
+      if (!matches(rule, line)) continue;
+      this.rules = this.preset.states[rule.next] ?? NO_RULES;
+      return;
+    }
   }
 
   next(line: string): GroupDecision {
     for (const rule of this.rules) {
       if (!matches(rule, line)) continue;
-      this.rules = this.preset.states[rule.next] ?? [];
+      this.rules = this.preset.states[rule.next] ?? NO_RULES;
       return rule.tentative === true ? 'tentative' : 'continue';
     }
     return 'start';

@@ -220,7 +220,7 @@ export class Redactor {
     }
     const masks = this.redaction.masks(text, true);
     for (const m of masks) if (m.counted) this.count(m.rule);
-    if (this.redaction.hasBuiltins && PEM_OPEN.test(text)) {
+    if (this.redaction.hasBuiltins && text.includes('-----BEGIN') && PEM_OPEN.test(text)) {
       this.inPem = true;
       this.pemLines = 0;
       this.countName(PRIVATE_KEY_RULE);
