@@ -106,7 +106,7 @@ describe('oci-log send and exec: multiline, --time-key, --subject-key, --redact'
         if (i % 5 === 0) process.stdout.write('progress ' + i + '\\n');
       }
       process.exit(1);`;
-    const r = await runMain(['exec', '--log-ocid', log, '--multiline', 'python', '--', process.execPath, '-e', script], { env: emu.env });
+    const r = await runMain(['exec', '--log-ocid', log, '--multiline', 'python', '--redact', 'secrets', '--', process.execPath, '-e', script, '--', `--password=${SECRET}`], { env: emu.env });
     expect(r.code, r.stderr).to.equal(1);
     const lines = (await emu.entries(log))
       .filter((e) => e.subject === 'stdout' || e.subject === 'stderr')
@@ -115,6 +115,8 @@ describe('oci-log send and exec: multiline, --time-key, --subject-key, --redact'
     expect(lines.filter(([s]) => s === 'stdout').map(([, l]) => l)).to.deep.equal(['progress 0', 'progress 5', 'progress 10', 'progress 15']);
     const end = (await emu.entries(log)).map((e) => JSON.parse(e.data) as { event?: string; lines?: unknown }).find((d) => d.event === 'end');
     expect(end?.lines, 'the end entry counts lines, not entries').to.deep.equal({ stdout: 4, stderr: 17 });
+    const start = (await emu.entries(log)).find((e) => e.data.includes('"event":"start"'))?.data ?? '';
+    expect(start, "the start entry's command line is redacted too").to.contain('--password=[REDACTED]').and.not.contain(SECRET);
   });
 
   it('counts redactions per rule, lines without a usable time, and clamped times in the summary on a terminal', async () => {

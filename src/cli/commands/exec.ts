@@ -4,6 +4,7 @@ import { formatDuration } from '../../core/duration.js';
 import { childExitStatus, runChild } from '../../core/exec/run-child.js';
 import type { StreamName } from '../../core/exec/run-child.js';
 import { ENVELOPE_SUBJECT, endEntryData, outputLineData, spawnErrorMessage, startEntryData } from '../../core/exec/run-envelope.js';
+import { Redactor } from '../../core/lines/redact.js';
 import { EntryIdGenerator } from '../../core/pipe/entry-id.js';
 import { MAX_ENTRY_CHARS } from '../../core/pipe/entry-pieces.js';
 import { createLineFeeder } from '../../core/pipe/line-feeder.js';
@@ -102,8 +103,9 @@ export const execCommand = defineCommand({
     const progress = await startProgress(io, argv.quiet || argv.tee, () => shipper.stats());
     const ids = new EntryIdGenerator();
     const run = { run: ids.next(), command: words, host: hostname() };
+    const redactor = lines?.redaction === undefined ? undefined : new Redactor(lines.redaction, lines.stats);
     const envelope = (data: string): Promise<void> | undefined => {
-      shipper.add(data, ids.next(), Date.now(), { subject: ENVELOPE_SUBJECT });
+      shipper.add(redactor === undefined ? data : redactor.text(data), ids.next(), Date.now(), { subject: ENVELOPE_SUBJECT });
       return shipper.commit();
     };
 

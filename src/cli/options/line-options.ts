@@ -60,7 +60,8 @@ export const lineOptions = {
     group: 'lines',
     arg: 'FIELD',
     description: "A JSON line's entry subject is this top-level field (e.g. level or logger), so queries can pick by subject",
-    details: 'A line without the field keeps the subject it would have had (--subject; exec: stdout or stderr).',
+    details:
+      "A line without the field keeps the subject it would have had (--subject; exec: stdout or stderr). oci-log query --where \"subject = 'error'\" then picks them.",
   },
   redact: {
     type: 'string',
@@ -70,7 +71,8 @@ export const lineOptions = {
     default: [],
     description:
       'Replace secrets with [REDACTED] before anything is spooled, sent, dead-lettered or printed: secrets (tokens, JWTs, passwords in URLs and fields, AWS keys, private keys, OCI auth tokens), or a REGEX whose first capture group (else the whole match) is masked; repeatable',
-    details: 'The rest of the line is kept exactly; --tee copies the input unmasked. JavaScript regular expression syntax; (?i) in front ignores case. The summary counts the masks per rule.',
+    details:
+      "The rest of the line is kept exactly; --tee copies the input unmasked. In exec, the start and end entries are redacted too (a command line can carry a password). JavaScript regular expression syntax; (?i) in front ignores case. The summary counts the masks per rule.",
   },
 } as const satisfies OptionTable;
 

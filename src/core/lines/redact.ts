@@ -207,6 +207,13 @@ export class Redactor {
     }
   }
 
+  /** A whole text that is no line of the input (exec's start and end entries: a command line can carry a password). */
+  text(text: string): string {
+    const masks = this.redaction.masks(text, true);
+    for (const m of masks) if (m.counted) this.count(m.rule);
+    return applyMasks(text, masks);
+  }
+
   private count(rule: number): void {
     const name = this.redaction.names[rule] as string;
     this.stats.redactions.set(name, (this.stats.redactions.get(name) ?? 0) + 1);
