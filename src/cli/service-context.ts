@@ -3,6 +3,7 @@ import { resolveCredentials } from '../oci/credentials.js';
 import type { Credentials } from '../oci/connection-settings.js';
 import { sdkClients } from '../oci/sdk-clients.js';
 import type { SdkClients } from '../oci/sdk-clients.js';
+import { warn } from './io.js';
 import type { CliIo } from './io.js';
 import { readConnectionSettings } from './options/connection-options.js';
 import type { ConnectionArgs } from './options/connection-options.js';
@@ -13,9 +14,9 @@ export interface ServiceContext {
 }
 
 /** Credentials and SDK clients for a management or query command. */
-export async function openServices(argv: ConnectionArgs & { debug: boolean }, io: CliIo): Promise<ServiceContext> {
+export async function openServices(argv: ConnectionArgs & { debug: boolean; quiet?: boolean }, io: CliIo): Promise<ServiceContext> {
   const settings = readConnectionSettings(argv, io.env);
-  const credentials = await resolveCredentials(settings);
+  const credentials = await resolveCredentials(settings, argv.quiet ? {} : { warn: (message) => warn(io, `warning: ${message}`) });
   const debug = argv.debug ? (line: string) => io.stderr.write(`oci-log: ${line}\n`) : undefined;
   return { credentials, clients: sdkClients(settings, credentials, debug) };
 }

@@ -1,27 +1,20 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { lineStatsParts } from '../core/lines/line-stats.js';
 import type { LineStats } from '../core/lines/line-stats.js';
-import { DeadLetterFile, defaultDeadLetterPath } from '../core/pipe/dead-letter.js';
-import { Shipper } from '../core/pipe/shipper.js';
 import { createTee } from '../core/pipe/tee.js';
-import type { ShipFailure, ShipResult, ShipStats, WhenFull } from '../core/pipe/shipper.js';
-import type { SendFunction } from '../core/pipe/send-result.js';
-import { SpoolDir } from '../core/pipe/spool/spool-dir.js';
-import type { WriteErrorReporter } from '../core/pipe/spool/segment.js';
-import { ConfigError, ExitCode } from '../errors.js';
-import { resolveCredentials } from '../oci/credentials.js';
-import { PutLogsClient } from '../oci/put-logs-client.js';
-import { serviceEndpoint } from '../oci/service-endpoints.js';
-import { serviceErrorMessage } from '../oci/service-error.js';
+import type { DeadLetterFile } from '../core/pipe/dead-letter.js';
+import type { Shipper, ShipResult, ShipStats } from '../core/pipe/shipper.js';
+import type { SpoolDir } from '../core/pipe/spool/spool-dir.js';
+import * as shipping from '../shipping/shipping.js';
+import type { Sender, ShipTarget } from '../shipping/shipping.js';
+import type { DeliverySettings, SpoolSettings } from '../shipping/settings.js';
 import type { CliIo } from './io.js';
 import { warn } from './io.js';
 import { readConnectionSettings } from './options/connection-options.js';
 import type { ConnectionArgs } from './options/connection-options.js';
-import type { DeliverySettings } from './options/pipe-options.js';
-import type { SpoolSettings } from './options/spool-options.js';
 import { startSpinner } from './spinner.js';
 import type { Spinner } from './spinner.js';
+
+export { describeFailure, stallMessage } from '../shipping/shipping.js';
 
 export interface ShippingOptions {
   io: CliIo;
@@ -37,7 +30,7 @@ export interface ShippingOptions {
 }
 
 /** Turns credentials and flags into a send function: PutLogs over HTTP, or stdout for --dry-run. */
-export async function openSender(options: ShippingOptions): Promise<{ send: SendFunction; close(): void }> {
+export async function openSender(options: ShippingOptions): Promise<Sender> {
   const { io } = options;
   if (options.dryRun) {
     // Through a tee: a slow reader slows the input down, a closed one (EPIPE) is ignored.
@@ -54,174 +47,34 @@ export async function openSender(options: ShippingOptions): Promise<{ send: Send
       close: () => undefined,
     };
   }
-  const settings = readConnectionSettings(options.connection, io.env);
-  const credentials = await resolveCredentials(settings);
-  const endpoint = await serviceEndpoint('ingestion', settings, credentials);
-  const client = new PutLogsClient({ endpoint, credentials, timeoutMs: options.delivery.requestTimeoutMs, maxSockets: options.maxInFlight });
-  return { send: (logId, body, signal) => client.send(logId, body, signal), close: () => client.close() };
+  const warnings = options.quiet ? undefined : (m: string) => warn(io, `warning: ${m}`);
+  return shipping.openPutLogs(readConnectionSettings(options.connection, io.env), options.delivery.requestTimeoutMs, options.maxInFlight, warnings);
 }
 
-/**
- * The dead-letter file. One named with --dead-letter is checked before any
- * line is read (exit 2 when oci-log could not write there); the default one
- * only warns, because a default location must never stop the pipe.
- */
+/** The dead-letter file: --dead-letter must be writable (exit 2); the default one only warns. */
 export function openDeadLetter(io: CliIo, path: string | undefined): DeadLetterFile {
-  const file = path === undefined ? defaultDeadLetterPath(io.env) : resolve(path);
-  const problem = unwritable(file);
-  if (problem) {
-    if (path !== undefined) throw new ConfigError(`--dead-letter ${file}: cannot write there: ${problem}`);
-    warn(io, `the default dead-letter file ${file} cannot be written (${problem}); lines the service refuses would be lost (give --dead-letter FILE)`);
-  }
-  return new DeadLetterFile(file);
+  return shipping.openDeadLetter(path, io.env, (m) => warn(io, m), io.pid);
 }
 
-function unwritable(file: string): string | undefined {
-  if (existsSync(file)) {
-    if (!statSync(file).isFile()) return 'it is not a regular file';
-    try {
-      accessSync(file, constants.W_OK);
-      return undefined;
-    } catch {
-      return 'permission denied';
-    }
-  }
-  let dir = dirname(file);
-  while (!existsSync(dir)) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
-  try {
-    accessSync(dir, constants.W_OK);
-    return undefined;
-  } catch {
-    return `${dir} is not writable`;
-  }
-}
-
-/** Says once per episode that the spool cannot be written, and when it can again. */
-function spoolWriteReporter(io: CliIo): WriteErrorReporter {
-  let failing = false;
-  return {
-    failed: (path, err) => {
-      if (failing) return;
-      failing = true;
-      warn(io, `cannot write the spool (${path}: ${err.code ?? ''} ${err.message}); lines are held in memory until delivered, and a crash now would lose them`);
-    },
-    recovered: () => {
-      if (!failing) return;
-      failing = false;
-      warn(io, 'writing the spool again');
-    },
-  };
-}
-
-/**
- * Opens the spool folder and takes this process's lock in it. A folder named
- * by --spool-dir or OCI_LOG_SPOOL_DIR must be usable (exit 2 before any line
- * is read); the default one falls back to memory only, with one warning.
- */
+/** The spool: a named folder must be usable (exit 2); the default one falls back to memory with a warning. */
 export function openSpool(io: CliIo, settings: SpoolSettings | undefined): SpoolDir | undefined {
-  if (settings?.dir === undefined) return undefined;
-  const dir = resolve(settings.dir);
-  try {
-    const spool = SpoolDir.open(dir, { sync: settings.sync, reporter: spoolWriteReporter(io) });
-    return spool;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = `${e.code ?? ''} ${e.message}`.trim();
-    if (settings.explicit) throw new ConfigError(`--spool-dir ${dir}: cannot use it as a spool: ${why}`, { cause: err });
-    warn(io, `the default spool folder ${dir} cannot be used (${why}); going on with memory only (lines read are lost if oci-log is killed; set --spool-dir or OCI_LOG_SPOOL_DIR)`);
-    return undefined;
-  }
-}
-
-export function describeFailure(failure: ShipFailure): string {
-  const { result } = failure;
-  const retried = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
-  return serviceErrorMessage(result, `PutLogs to ${failure.logId}${retried}`);
-}
-
-function clockTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-export interface ShipTarget {
-  logId: string | undefined;
-  source: string;
-  type: string;
-  subject: string | undefined;
+  return shipping.openSpool(settings, (m) => warn(io, m));
 }
 
 /** Creates the shipper, and says on stderr what the user must know while it runs. */
-export function createShipper(
-  options: ShippingOptions,
-  target: ShipTarget,
-  send: SendFunction,
-  deadLetter: DeadLetterFile,
-  spool: SpoolDir | undefined,
-): Shipper {
-  const { io, delivery } = options;
-  const spooled = spool !== undefined;
-  let shipper: Shipper | undefined;
-  const waiting = (): number => shipper?.stats().waiting ?? 0;
-  shipper = new Shipper({
-    ...target,
-    batchSize: delivery.batchSize,
-    batchBytes: delivery.batchBytes,
-    flushIntervalMs: delivery.flushIntervalMs,
-    maxInFlight: options.maxInFlight,
-    send,
-    spool,
-    spoolMaxBytes: options.spool?.maxBytes ?? Number.MAX_SAFE_INTEGER,
-    whenFull: options.spool?.whenFull ?? 'block',
-    maxRetries: delivery.retry.maxRetries,
-    backoff: delivery.backoff,
-    deadLetter,
-    events: {
-      outageStarted: (since, failure) => {
-        const what = failure ? describeFailure(failure) : `PutLogs: no answer for ${formatDuration(Date.now() - since)}`;
-        const plan = spooled
-          ? `retrying until it answers; lines wait in the spool ${spool.dir} (${waiting()} waiting)`
-          : `retrying up to --max-retries ${delivery.retry.maxRetries} times`;
-        warn(io, `delivery failing since ${clockTime(since)}: ${what}; ${plan}`);
-      },
-      outageEnded: (_since, durationMs) => warn(io, `delivery resumed after ${formatDuration(durationMs)} (${waiting()} entries still to send)`),
-      refused: (failure, fatal) => {
-        warn(io, describeFailure(failure));
-        if (fatal) warn(io, `delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
-        else warn(io, `those entries went to ${deadLetter.path}; going on with the rest`);
-      },
-      gaveUp: (failure) => {
-        warn(io, describeFailure(failure));
-        warn(io, `delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
-      },
-      spoolFull: (full, policy: WhenFull) => {
-        if (!full) {
-          warn(io, 'the spool has room again');
-          return;
-        }
-        const act = policy === 'block' ? 'reading stdin is paused until it has room' : policy === 'drop-oldest' ? 'dropping the oldest lines (counted)' : 'dropping new lines (counted)';
-        warn(io, `the spool ${spool?.dir ?? ''} is full (--spool-max-bytes); ${act}`);
-      },
-      spoolReadFailed: (path, err) => warn(io, `cannot read the spool file ${path} back (${err.message}); its entries are lost`),
-      deadLetterFailed: (err, records) =>
-        warn(io, `cannot write the dead-letter file ${deadLetter.path} (${err.message}); ${records} entries ${spooled ? 'stay in the spool' : 'are lost'}`),
-    },
-  });
-  return shipper;
+export function createShipper(options: ShippingOptions, target: ShipTarget, send: Sender['send'], deadLetter: DeadLetterFile, spool: SpoolDir | undefined): Shipper {
+  return shipping.createShipper(options, target, send, deadLetter, spool, (m) => warn(options.io, m));
+}
+
+/** Says on stderr what was not delivered and where it is; returns the exit status. */
+export function reportResult(io: CliIo, result: ShipResult): number {
+  return shipping.reportResult((m) => warn(io, m), result);
 }
 
 /** The spinner's line: read, sent, waiting, retries, rate; or how long the service has been away. */
 export function progressLine(stats: ShipStats, startedAt: number, now = Date.now()): string {
   if (stats.outageSince !== undefined) {
-    return `unreachable since ${clockTime(stats.outageSince)} (${formatDuration(now - stats.outageSince)}), ${stats.waiting} waiting, ${stats.delivered} sent`;
+    return `unreachable since ${shipping.clockTime(stats.outageSince)} (${shipping.formatDuration(now - stats.outageSince)}), ${stats.waiting} waiting, ${stats.delivered} sent`;
   }
   const seconds = Math.max((now - startedAt) / 1000, 0.001);
   const rate = Math.round(stats.delivered / seconds);
@@ -258,35 +111,3 @@ export async function startProgress(io: CliIo, quiet: boolean, stats: () => Ship
   };
 }
 
-/** Why delivery ended with entries still waiting: the service did not answer through the grace period. */
-export function stallMessage(result: ShipResult, shutdownMs: number): string {
-  const last = result.lastFailure ? `; last: ${describeFailure(result.lastFailure)}` : '';
-  return `no request succeeded for ${shutdownMs / 1000} s (--shutdown-timeout) after the input ended${last}`;
-}
-
-/** Says what was not delivered and where it is; returns the exit status. */
-export function reportResult(io: CliIo, result: ShipResult): number {
-  let status: number = ExitCode.ok;
-  if (result.skipped > 0) warn(io, `${result.skipped} torn or unreadable records in spool files of earlier runs were skipped`);
-  if (result.lost > 0) {
-    warn(io, `${result.lost} entries could not be kept anywhere (the dead-letter file ${result.deadLetterPath ?? ''} could not be written): they are lost`);
-    status = ExitCode.undelivered;
-  }
-  if (result.dropped > 0) {
-    warn(io, `${result.dropped} lines were dropped because the spool was full (--when-full)`);
-    status = ExitCode.undelivered;
-  }
-  if (result.deadLettered > 0) {
-    warn(
-      io,
-      `${result.deadLettered} entries were not delivered; they are in ${result.deadLetterPath ?? '(no file)'}. ` +
-        `Send them again with: oci-log replay ${result.deadLetterPath ?? ''}`,
-    );
-    status = ExitCode.undelivered;
-  }
-  if (result.spooled > 0) {
-    warn(io, `${result.spooled} entries wait in the spool ${result.spoolDir ?? ''}; the next oci-log run for this log, or 'oci-log flush', sends them`);
-    status = ExitCode.undelivered;
-  }
-  return status;
-}

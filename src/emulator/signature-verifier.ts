@@ -1,4 +1,4 @@
-import { createHash, verify as verifySignature } from 'node:crypto';
+import { createHash, verify as verifySignature_ } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 /** What the verifier needs of a request: its method, target and headers as received, and its body. */
@@ -12,8 +12,8 @@ export interface SignedRequest {
 }
 
 export interface VerifierOptions {
-  /** The public key trusted for a keyId, or undefined when the keyId is unknown. */
-  publicKeyFor(keyId: string): KeyObject | undefined;
+  /** The public key trusted for a keyId; undefined when the keyId is unknown, or why it is not trusted (an expired token). */
+  publicKeyFor(keyId: string): KeyObject | undefined | string;
   /** Current time in ms; injectable so the published examples can be checked at their own date. */
   now?: () => number;
   /** Allowed clock skew, 5 minutes as the service allows. */
@@ -21,6 +21,9 @@ export interface VerifierOptions {
 }
 
 export type VerifyResult = { ok: true; keyId: string } | { ok: false; reason: string };
+
+/** A request before its body is read. */
+export type SignedHeaders = Omit<SignedRequest, 'body'>;
 
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
 const BODY_HEADERS = ['content-length', 'content-type', 'x-content-sha256'];
@@ -41,7 +44,7 @@ export function parseAuthorization(value: string): Map<string, string> | undefin
   return consumed === m[1].length ? params : undefined;
 }
 
-function header(req: SignedRequest, name: string): string | undefined {
+function header(req: SignedHeaders, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v.join(', ') : v;
 }
@@ -53,6 +56,24 @@ function header(req: SignedRequest, name: string): string | undefined {
  * signature over the signing string. Pure: no I/O, clock injectable.
  */
 export function verifyRequest(req: SignedRequest, options: VerifierOptions): VerifyResult {
+  const verdict = verifySignature(req, options);
+  if (!verdict.ok || !hasBody(req.method)) return verdict;
+  const reason = verifyBody(req, req.body);
+  return reason === undefined ? verdict : { ok: false, reason };
+}
+
+/** True for the methods whose body is signed (through content-length and x-content-sha256). */
+export function hasBody(method: string): boolean {
+  return BODY_METHODS.has(method.toLowerCase());
+}
+
+/**
+ * Everything verifyRequest checks but the body itself: enough to know who
+ * sent the request before reading a byte of its body. For a method with a
+ * body, content-length and x-content-sha256 are among the signed headers,
+ * so the length is known and the hash is then checked by verifyBody.
+ */
+export function verifySignature(req: SignedHeaders, options: VerifierOptions): VerifyResult {
   const fail = (reason: string): VerifyResult => ({ ok: false, reason });
   const authorization = header(req, 'authorization');
   if (authorization === undefined) return fail('the request has no Authorization header');
@@ -89,16 +110,19 @@ export function verifyRequest(req: SignedRequest, options: VerifierOptions): Ver
   const now = (options.now ?? Date.now)();
   const skew = options.maxSkewMs ?? 5 * 60_000;
   if (Math.abs(now - when) > skew) return fail(`the ${dateHeader} header is more than ${skew / 60_000} minutes from the server's clock`);
-
-  if (BODY_METHODS.has(method)) {
-    const length = header(req, 'content-length');
-    if (length === undefined || Number(length) !== req.body.length) return fail('content-length does not match the body');
-    const hash = createHash('sha256').update(req.body).digest('base64');
-    if (header(req, 'x-content-sha256') !== hash) return fail('x-content-sha256 does not match the body');
-  }
+  if (BODY_METHODS.has(method) && !/^\d{1,15}$/.test(header(req, 'content-length') ?? '')) return fail('content-length is not a byte count');
 
   const key = options.publicKeyFor(keyId);
-  if (!key) return fail(`the keyId ${keyId} is not known to this server`);
-  const ok = verifySignature('sha256', Buffer.from(lines.join('\n')), key, Buffer.from(signature, 'base64'));
+  if (typeof key === 'string') return fail(key);
+  if (!key) return fail(`the keyId ${keyId.length > 120 ? `${keyId.slice(0, 120)}…` : keyId} is not known to this server`);
+  const ok = verifySignature_('sha256', Buffer.from(lines.join('\n')), key, Buffer.from(signature, 'base64'));
   return ok ? { ok: true, keyId } : fail('the signature does not match the request (wrong key, or the request was changed)');
+}
+
+/** The body's checks, once it is read: its length and hash are what the signed headers say. */
+export function verifyBody(req: SignedHeaders, body: Buffer): string | undefined {
+  if (Number(header(req, 'content-length')) !== body.length) return 'content-length does not match the body';
+  const hash = createHash('sha256').update(body).digest('base64');
+  if (header(req, 'x-content-sha256') !== hash) return 'x-content-sha256 does not match the body';
+  return undefined;
 }

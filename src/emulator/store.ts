@@ -1,17 +1,35 @@
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newOcid } from './ocid.js';
+
+/** The lifecycle states the emulator uses (the service has more: CREATING, UPDATING, INACTIVE, FAILED). */
+export type LifecycleState = 'ACTIVE' | 'DELETING';
+
+export type FreeformTags = Record<string, string>;
+export type DefinedTags = Record<string, Record<string, unknown>>;
 
 export interface LogGroupRecord {
   id: string;
   compartmentId: string;
   displayName: string;
   description?: string;
-  freeformTags: Record<string, string>;
-  definedTags: Record<string, Record<string, unknown>>;
-  lifecycleState: 'ACTIVE';
+  freeformTags: FreeformTags;
+  definedTags: DefinedTags;
+  lifecycleState: LifecycleState;
   timeCreated: string;
   timeLastModified: string;
+  /** Internal: changes with every modification; answered as the etag header, checked against if-match. */
+  etag: string;
+}
+
+/** A SERVICE log's source (OciService in the SDK). */
+export interface ServiceSource {
+  sourceType: 'OCISERVICE';
+  service: string;
+  resource: string;
+  category: string;
+  parameters?: Record<string, string>;
 }
 
 export interface LogRecord {
@@ -23,25 +41,55 @@ export interface LogRecord {
   logType: 'CUSTOM' | 'SERVICE';
   isEnabled: boolean;
   retentionDuration: number;
-  freeformTags: Record<string, string>;
-  definedTags: Record<string, Record<string, unknown>>;
-  lifecycleState: 'ACTIVE';
+  configuration?: { compartmentId?: string; source: ServiceSource };
+  freeformTags: FreeformTags;
+  definedTags: DefinedTags;
+  lifecycleState: LifecycleState;
   timeCreated: string;
   timeLastModified: string;
+  etag: string;
+}
+
+export type OperationType = 'CREATE_LOG_GROUP' | 'UPDATE_LOG_GROUP' | 'DELETE_LOG_GROUP' | 'MOVE_LOG_GROUP' | 'CREATE_LOG' | 'UPDATE_LOG' | 'DELETE_LOG' | 'MOVE_LOG';
+
+export interface WorkRequestResource {
+  entityType: string;
+  actionType: string;
+  identifier: string;
+  entityUri: string;
 }
 
 export interface WorkRequestRecord {
   id: string;
-  operationType: 'CREATE_LOG_GROUP' | 'CREATE_LOG' | 'DELETE_LOG_GROUP' | 'DELETE_LOG';
-  status: 'ACCEPTED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  operationType: OperationType;
+  status: 'ACCEPTED' | 'SUCCEEDED' | 'FAILED';
   compartmentId: string;
-  resources: Array<{ entityType: string; actionType: string; identifier: string; entityUri: string }>;
+  resources: WorkRequestResource[];
   percentComplete: number;
   timeAccepted: string;
   timeStarted?: string;
   timeFinished?: string;
-  /** How often a client has read it (internal: the first read still sees ACCEPTED). */
-  reads?: number;
+  /** Internal: how often a client has read it while unfinished. */
+  reads: number;
+  /** Internal: when it finishes by itself (ms), if not read twice before. */
+  completeAt: number;
+  /** Internal: it ends FAILED (an injected fault). */
+  fails: boolean;
+  /** Internal: the resource a delete removes when it finishes, or a failed delete sets ACTIVE again. */
+  deletes?: { kind: 'loggroup' | 'log'; id: string };
+  errors: Array<{ code: string; message: string; timestamp: string }>;
+  logs: Array<{ message: string; timestamp: string }>;
+}
+
+/** A create's opc-retry-token: the same request again within 24 h gets the same work request. */
+export interface RetryTokenRecord {
+  token: string;
+  /** Operation, path and body hash of the request that used it first. */
+  fingerprint: string;
+  workRequestId: string;
+  /** What the create made (so a deleted resource invalidates the token). */
+  resourceId: string;
+  expires: number;
 }
 
 /** One stored entry, as PutLogs delivered it, plus when it was ingested. */
@@ -60,6 +108,8 @@ interface StateFile {
   logGroups: LogGroupRecord[];
   logs: LogRecord[];
   workRequests: WorkRequestRecord[];
+  compartments?: string[];
+  retryTokens?: RetryTokenRecord[];
 }
 
 export interface StoreOptions {
@@ -70,24 +120,39 @@ export interface StoreOptions {
   maxEntriesPerLog: number;
   /** Validate and count entries but keep none (for benchmarks). */
   discardEntries: boolean;
+  /** Compartments that exist besides the tenancy (declared with --compartment). */
+  compartments?: readonly string[];
 }
 
 /** The --data-dir holds something the emulator cannot read back. */
 export class DataDirError extends Error {}
 
-/** The emulator's state: log groups, logs, work requests and entries, optionally on disk. */
+export function newEtag(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * The emulator's state: compartments, log groups, logs, work requests,
+ * retry tokens and entries, optionally on disk. Validation and the
+ * service's rules live in the API modules; this keeps and persists.
+ */
 export class Store {
   readonly tenancy: string;
+  readonly compartments = new Set<string>();
   readonly logGroups = new Map<string, LogGroupRecord>();
   readonly logs = new Map<string, LogRecord>();
   readonly workRequests = new Map<string, WorkRequestRecord>();
+  readonly retryTokens = new Map<string, RetryTokenRecord>();
   private readonly entries = new Map<string, StoredEntry[]>();
   private readonly counts = new Map<string, number>();
+  private readonly dropped = new Map<string, number>();
   private readonly options: StoreOptions;
 
   constructor(options: StoreOptions) {
     this.options = options;
     this.tenancy = options.tenancy;
+    this.compartments.add(options.tenancy);
+    for (const c of options.compartments ?? []) this.compartments.add(c);
     if (options.dataDir) this.load(options.dataDir);
   }
 
@@ -102,9 +167,16 @@ export class Store {
       } catch (err) {
         throw new DataDirError(`${stateFile} is not a state file this emulator wrote (${(err as Error).message}); move it away or use another --data-dir`);
       }
-      for (const g of state.logGroups) this.logGroups.set(g.id, g);
-      for (const l of state.logs) this.logs.set(l.id, l);
-      for (const w of state.workRequests) this.workRequests.set(w.id, w);
+      // Files from earlier versions lack the newer fields: fill them in.
+      for (const g of state.logGroups) this.logGroups.set(g.id, { ...g, lifecycleState: g.lifecycleState ?? 'ACTIVE', etag: g.etag ?? newEtag() });
+      for (const l of state.logs) this.logs.set(l.id, { ...l, lifecycleState: l.lifecycleState ?? 'ACTIVE', etag: l.etag ?? newEtag() });
+      for (const w of state.workRequests) {
+        const old = w as Partial<WorkRequestRecord> & Pick<WorkRequestRecord, 'id'>;
+        this.workRequests.set(w.id, { ...w, errors: old.errors ?? [], logs: old.logs ?? [], fails: old.fails ?? false, completeAt: old.completeAt ?? 0, reads: old.reads ?? 1 });
+      }
+      for (const c of state.compartments ?? []) this.compartments.add(c);
+      for (const g of this.logGroups.values()) this.compartments.add(g.compartmentId);
+      for (const t of state.retryTokens ?? []) this.retryTokens.set(t.token, t);
     }
     for (const name of readdirSync(join(dir, 'entries'))) {
       if (!name.endsWith('.jsonl')) continue;
@@ -135,7 +207,7 @@ export class Store {
     return this.options.dataDir === undefined ? undefined : join(this.options.dataDir, 'entries', `${logId}.jsonl`);
   }
 
-  /** Writes groups, logs and work requests to state.json (atomically). */
+  /** Writes everything but the entries to state.json (atomically). */
   save(): void {
     const dir = this.options.dataDir;
     if (!dir) return;
@@ -143,32 +215,48 @@ export class Store {
       logGroups: [...this.logGroups.values()],
       logs: [...this.logs.values()],
       workRequests: [...this.workRequests.values()],
+      compartments: [...this.compartments].filter((c) => c !== this.tenancy),
+      retryTokens: [...this.retryTokens.values()],
     };
     const tmp = join(dir, `state.json.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(state));
     renameSync(tmp, join(dir, 'state.json'));
   }
 
-  createLogGroup(input: { compartmentId: string; displayName: string; description?: string; freeformTags?: Record<string, string> }): LogGroupRecord {
-    const now = new Date().toISOString();
+  /** Marks a record modified now: a new etag and timeLastModified. */
+  touch(record: { etag: string; timeLastModified: string }, now: number): void {
+    record.etag = newEtag();
+    record.timeLastModified = new Date(now).toISOString();
+  }
+
+  createLogGroup(
+    input: { compartmentId: string; displayName: string; description?: string; freeformTags?: FreeformTags; definedTags?: DefinedTags },
+    now = Date.now(),
+  ): LogGroupRecord {
+    const at = new Date(now).toISOString();
     const group: LogGroupRecord = {
       id: newOcid('loggroup'),
       compartmentId: input.compartmentId,
       displayName: input.displayName,
       ...(input.description === undefined ? {} : { description: input.description }),
       freeformTags: input.freeformTags ?? {},
-      definedTags: {},
+      definedTags: input.definedTags ?? {},
       lifecycleState: 'ACTIVE',
-      timeCreated: now,
-      timeLastModified: now,
+      timeCreated: at,
+      timeLastModified: at,
+      etag: newEtag(),
     };
     this.logGroups.set(group.id, group);
     this.save();
     return group;
   }
 
-  createLog(group: LogGroupRecord, input: { displayName: string; logType: 'CUSTOM' | 'SERVICE'; isEnabled: boolean; retentionDuration: number }): LogRecord {
-    const now = new Date().toISOString();
+  createLog(
+    group: LogGroupRecord,
+    input: Pick<LogRecord, 'displayName' | 'logType' | 'isEnabled' | 'retentionDuration'> & Partial<Pick<LogRecord, 'configuration' | 'freeformTags' | 'definedTags'>>,
+    now = Date.now(),
+  ): LogRecord {
+    const at = new Date(now).toISOString();
     const log: LogRecord = {
       id: newOcid('log'),
       tenancyId: this.tenancy,
@@ -178,11 +266,13 @@ export class Store {
       logType: input.logType,
       isEnabled: input.isEnabled,
       retentionDuration: input.retentionDuration,
-      freeformTags: {},
-      definedTags: {},
+      ...(input.configuration === undefined ? {} : { configuration: input.configuration }),
+      freeformTags: input.freeformTags ?? {},
+      definedTags: input.definedTags ?? {},
       lifecycleState: 'ACTIVE',
-      timeCreated: now,
-      timeLastModified: now,
+      timeCreated: at,
+      timeLastModified: at,
+      etag: newEtag(),
     };
     this.logs.set(log.id, log);
     this.save();
@@ -198,6 +288,7 @@ export class Store {
     this.logs.delete(id);
     this.entries.delete(id);
     this.counts.delete(id);
+    this.dropped.delete(id);
     const file = this.entriesFile(id);
     if (file !== undefined) rmSync(file, { force: true });
     this.save();
@@ -208,14 +299,6 @@ export class Store {
     this.save();
   }
 
-  markWorkRequestRead(id: string): void {
-    const wr = this.workRequests.get(id);
-    if (wr && (wr.reads ?? 1) === 0) {
-      wr.reads = 1;
-      this.save();
-    }
-  }
-
   logsOf(groupId: string): LogRecord[] {
     return [...this.logs.values()].filter((l) => l.logGroupId === groupId);
   }
@@ -223,7 +306,7 @@ export class Store {
   /** Appends a PutLogs request's entries to a log (one disk write per request). */
   append(logId: string, batch: StoredEntry[]): void {
     this.counts.set(logId, (this.counts.get(logId) ?? 0) + batch.length);
-    if (this.options.discardEntries) return;
+    if (this.options.discardEntries || batch.length === 0) return;
     let list = this.entries.get(logId);
     if (!list) {
       list = [];
@@ -235,12 +318,22 @@ export class Store {
     if (file !== undefined) appendFileSync(file, batch.map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
 
+  /** Counts entries accepted but not kept (older than the log's retention). */
+  countDropped(logId: string, n: number): void {
+    if (n > 0) this.dropped.set(logId, (this.dropped.get(logId) ?? 0) + n);
+  }
+
   entriesOf(logId: string): readonly StoredEntry[] {
     return this.entries.get(logId) ?? [];
   }
 
-  /** Entries received per log (counted even when entries are discarded). */
+  /** Entries received per log (counted even when entries are discarded or dropped). */
   entryCounts(): Record<string, number> {
     return Object.fromEntries(this.counts);
+  }
+
+  /** Entries accepted but dropped per log, being older than its retention. */
+  droppedCounts(): Record<string, number> {
+    return Object.fromEntries(this.dropped);
   }
 }

@@ -38,7 +38,9 @@ export function parseConfigFile(text: string, file: string): Map<string, Record<
     }
     const eq = line.indexOf('=');
     if (eq <= 0 || current === undefined) {
-      throw new ConfigError(`${file}:${i + 1}: expected "[PROFILE]" or "key=value", found ${JSON.stringify(line.slice(0, 60))}`);
+      // The line itself is never shown: it may hold a pass phrase or a pasted key.
+      const why = current === undefined ? 'a "key=value" line before any "[PROFILE]"' : 'not "[PROFILE]" or "key=value"';
+      throw new ConfigError(`${file}:${i + 1}: ${why} (the line is not shown: it may hold a secret)`);
     }
     current[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuthenticationDetailsProvider } from 'oci-common';
 
-export const AUTH_TYPES = ['api_key', 'security_token', 'instance_principal', 'resource_principal'] as const;
+export const AUTH_TYPES = ['api_key', 'security_token', 'instance_principal', 'resource_principal', 'oke_workload_identity'] as const;
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 /** Where credentials and the endpoint come from, as resolved from flags and OCI_CLI_* variables. */
@@ -15,6 +15,8 @@ export interface ConnectionSettings {
   endpoint: URL | undefined;
   /** $HOME, to expand ~ in config paths. */
   home: string | undefined;
+  /** The environment (io.env): the variables principals and permission checks read. Empty when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The key a request is signed with: keyId is `tenancy/user/fingerprint` or `ST$<token>`. */

@@ -1,10 +1,31 @@
 import { ServiceError, type ServiceErrorDetails } from '../errors.js';
+import type { AuthType } from './connection-settings.js';
+
+/** What a 401 asks to check, by the kind of credentials that were refused. */
+const UNAUTHORIZED_HINTS: Record<AuthType, string> = {
+  api_key: ' Check the key_file, fingerprint, user and tenancy of your profile, and that the API key is uploaded to that user.',
+  security_token: " Check that the session token has not expired: run 'oci session refresh' (or 'oci session authenticate').",
+  instance_principal: ' Check that the instance is in a dynamic group that a policy allows to use the log.',
+  resource_principal: ' Check that the resource is in a dynamic group that a policy allows to use the log, and that its RPST is current.',
+  oke_workload_identity: ' Check that a policy allows the workload (its namespace and service account) to use the log.',
+};
+
+let unauthorizedHint = UNAUTHORIZED_HINTS.api_key;
+
+/**
+ * Sets the kind of credentials a 401 is about: resolveCredentials calls it,
+ * once per run (a run uses one kind), so every refusal, wherever it is
+ * reported, names what to check for that kind.
+ */
+export function setUnauthorizedHint(auth: AuthType): void {
+  unauthorizedHint = UNAUTHORIZED_HINTS[auth];
+}
 
 /** What to check, by status, for the errors users most often meet. */
 function hintFor(status: number | undefined): string {
   switch (status) {
     case 401:
-      return ' Check the key_file, fingerprint, user and tenancy of your profile, and that the API key is uploaded to that user.';
+      return unauthorizedHint;
     case 404:
       return ' Check the OCID (and its region), and that a policy lets you use it, e.g. "allow group G to use log-content in compartment C".';
     case 429:

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { startEmulator as startRaw } from '../../src/emulator/index.js';
-import { startEmulator } from '../helpers/emulator.js';
+import { admin, sharedIdentity, startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawRequest, RawResponse } from '../helpers/raw-signer.js';
@@ -61,6 +61,7 @@ describe('emulator API rules over real HTTP', function () {
 
     it('answers 202 with no body and an opc-work-request-id, and keeps compartments apart', async () => {
       const compartment = 'ocid1.compartment.oc1..aaaaaaaaemulatortestcompartment';
+      await admin(emu.url, 'POST', '/_emulator/compartments', { id: compartment });
       const r = await api.call('POST', '/20200531/logGroups', { compartmentId: compartment, displayName: 'mgmt-rules' });
       expect(r.status, r.body).to.equal(202);
       expect(r.body).to.equal('');
@@ -75,6 +76,7 @@ describe('emulator API rules over real HTTP', function () {
 
     it('counts limit before the displayName filter, as the service documents, and sorts on request', async () => {
       const c = 'ocid1.compartment.oc1..aaaaaaaaemulatorlisttest';
+      await admin(emu.url, 'POST', '/_emulator/compartments', { id: c });
       for (const displayName of ['list-b', 'list-a', 'list-c']) expect((await api.call('POST', '/20200531/logGroups', { compartmentId: c, displayName })).status).to.equal(202);
       const pages: string[][] = [];
       let page: string | undefined;
@@ -254,7 +256,7 @@ describe('emulator options', () => {
   it('--max-entries keeps only the newest N entries of a log, exactly', async () => {
     const stateDir = tempDir('oci-log-state-');
     const lines: string[] = [];
-    const emu = await startRaw({ stateDir, newIdentity: true, maxEntriesPerLog: 3, log: (l) => lines.push(l) });
+    const emu = await startRaw({ stateDir, ...sharedIdentity(), explicitProfile: true, maxEntriesPerLog: 3, log: (l) => lines.push(l) });
     try {
       const signer = keyFromConfig(emu.identity.configFile, emu.identity.profile);
       const api = client(emu.url, signer);
@@ -291,7 +293,7 @@ describe('emulator options', () => {
   });
 
   it('--discard-entries validates and counts but keeps nothing', async () => {
-    const emu = await startRaw({ stateDir: tempDir('oci-log-state-'), newIdentity: true, discardEntries: true });
+    const emu = await startRaw({ stateDir: tempDir('oci-log-state-'), ...sharedIdentity(), explicitProfile: true, discardEntries: true });
     try {
       const api = client(emu.url, keyFromConfig(emu.identity.configFile, emu.identity.profile));
       const created = await api.call('POST', '/20200531/logGroups', { compartmentId: emu.identity.tenancy, displayName: 'g' });

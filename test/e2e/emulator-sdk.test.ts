@@ -186,7 +186,10 @@ describe('emulator served to the real OCI SDK', function () {
       const del = await c.mgmt.deleteLog({ logGroupId: groupId, logId: l.id });
       expect((await finished(del.opcWorkRequestId)).operationType).to.equal('DELETE_LOG');
     }
-    await c.mgmt.deleteLogGroup({ logGroupId: groupId });
+    const del = await c.mgmt.deleteLogGroup({ logGroupId: groupId });
+    // DELETING until its work request finishes, then gone
+    expect((await c.mgmt.getLogGroup({ logGroupId: groupId })).logGroup.lifecycleState).to.equal('DELETING');
+    expect((await finished(del.opcWorkRequestId)).statuses.at(-1)).to.equal('SUCCEEDED');
     expect((await failure(c.mgmt.getLogGroup({ logGroupId: groupId })))?.statusCode).to.equal(404);
     const push = await failure(c.ingest.putLogs({ logId, putLogsDetails: { specversion: '1.0', logEntryBatches: [{ entries: [entries[0]!], source: 's', type: 't', defaultlogentrytime: now }] } }));
     expect(push?.statusCode).to.equal(404);

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/cli.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -35,7 +36,7 @@ describe('oci-log send: edge cases against the emulator', function () {
 
   it('puts the dead-letter file under XDG_STATE_HOME by default, named after the UTC time and pid', async () => {
     const state = tempDir();
-    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaadoesnotexist'], { input: 'a\nb\n', env: { ...emu.env, XDG_STATE_HOME: state } });
+    const r = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaadoesnotexist'], { stdin: 'a\nb\n', env: { ...emu.env, XDG_STATE_HOME: state } });
     expect(r.code).to.equal(3);
     const dir = join(state, 'oci-log', 'dead-letter');
     const files = readdirSync(dir);
@@ -45,19 +46,29 @@ describe('oci-log send: edge cases against the emulator', function () {
     expect(readDeadLetter(join(dir, files[0] as string)).map((x) => x.data)).to.deep.equal(['a', 'b']);
   });
 
+  it('a default dead-letter folder that cannot be written only warns: the lines are still delivered (exit 0)', async () => {
+    const log = await newLog();
+    const blocker = join(tempDir(), 'state-is-a-file');
+    writeFileSync(blocker, '');
+    const r = await runMain(['--log-ocid', log, '--no-spool'], { stdin: 'a\nb\n', env: { ...emu.env, XDG_STATE_HOME: blocker } });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain('the default dead-letter file').and.to.contain('cannot be written');
+    expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['a', 'b']);
+  });
+
   it('after a permanent refusal, replay delivers the lines to their own log with their ids, times and subject, and removes the file', async () => {
     const log = await newLog();
     const file = join(tempDir(), 'dl.jsonl');
     await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
     const lines = Array.from({ length: 300 }, (_, i) => `replay me ${i}`);
-    const sent = await runCli(['--log-ocid', log, '--subject', 'subj', '--dead-letter', file], { input: lines.join('\n'), env: emu.env });
+    const sent = await runMain(['--log-ocid', log, '--subject', 'subj', '--dead-letter', file], { stdin: lines.join('\n'), env: emu.env });
     expect(sent.code).to.equal(3);
     expect(sent.stderr).to.contain('400').and.to.contain(file);
     const records = readDeadLetter(file);
     expect(records.map((x) => x.data)).to.deep.equal(lines);
     expect((await emu.entries(log)).length).to.equal(0);
     await emu.clearFaults();
-    const replay = await runCli(['replay', file], { env: emu.env });
+    const replay = await runMain(['replay', file], { env: emu.env });
     expect(replay.stderr).to.equal('');
     expect(replay.code).to.equal(0);
     expect(existsSync(file)).to.equal(false);
@@ -68,7 +79,7 @@ describe('oci-log send: edge cases against the emulator', function () {
   });
 
   it('replay of a missing file exits 2 naming it', async () => {
-    const r = await runCli(['replay', '/nonexistent/dl.jsonl'], { env: emu.env });
+    const r = await runMain(['replay', '/nonexistent/dl.jsonl'], { env: emu.env });
     expect(r.code).to.equal(2);
     expect(r.stderr).to.contain('/nonexistent/dl.jsonl');
   });
@@ -78,19 +89,19 @@ describe('oci-log send: edge cases against the emulator', function () {
     const state = tempDir();
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
     const env = { ...emu.env, XDG_STATE_HOME: state };
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--batch-size', '500', '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env });
+    const cli = startMain(['--log-ocid', log, '--tee', '--batch-size', '500', '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env, stdin: 'open' });
     const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
-    cli.child.stdin.write(lines.join('\n') + '\n');
+    cli.stdin.write(lines.join('\n') + '\n');
     // --tee shows what oci-log has read: signal once it has read everything.
     await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
-    cli.child.kill('SIGTERM');
-    const { code } = await cli.exited;
+    cli.signal('SIGTERM');
+    const { code } = await cli.done;
     expect(code).to.equal(3);
     const spool = join(state, 'oci-log', 'spool');
     expect(cli.stderr()).to.contain(`wait in the spool ${spool}`);
     expect(existsSync(join(state, 'oci-log', 'dead-letter')), 'nothing dead-lettered').to.equal(false);
     await emu.clearFaults();
-    const flushed = await runCli(['flush'], { env });
+    const flushed = await runMain(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     const delivered = (await emu.entries(log)).map((e) => e.data);
     expect([...new Set(delivered)].sort()).to.deep.equal([...lines].sort());
@@ -100,12 +111,12 @@ describe('oci-log send: edge cases against the emulator', function () {
     const log = await newLog();
     const file = join(tempDir(), 'term.jsonl');
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
-    const cli = spawnCli(['--log-ocid', log, '--no-spool', '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env: emu.env });
+    const cli = startMain(['--log-ocid', log, '--no-spool', '--tee', '--batch-size', '500', '--dead-letter', file, '--shutdown-timeout', '0.5', '--request-timeout', '20'], { env: emu.env, stdin: 'open' });
     const lines = Array.from({ length: 3000 }, (_, i) => `term ${i}`);
-    cli.child.stdin.write(lines.join('\n') + '\n');
+    cli.stdin.write(lines.join('\n') + '\n');
     await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
-    cli.child.kill('SIGTERM');
-    const { code } = await cli.exited;
+    cli.signal('SIGTERM');
+    const { code } = await cli.done;
     expect(code).to.equal(3);
     const delivered = (await emu.entries(log)).map((e) => e.data);
     const dead = readDeadLetter(file).map((x) => x.data);
@@ -114,8 +125,8 @@ describe('oci-log send: edge cases against the emulator', function () {
   });
 
   it('an endpoint that refuses connections: the lines wait in the spool, and the message names the endpoint', async () => {
-    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--shutdown-timeout', '0.3'], {
-      input: 'one\ntwo\n',
+    const r = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--shutdown-timeout', '0.3'], {
+      stdin: 'one\ntwo\n',
       env: { ...emu.env, OCI_LOG_ENDPOINT: 'http://127.0.0.1:1' },
     });
     expect(r.code).to.equal(3);
@@ -124,8 +135,8 @@ describe('oci-log send: edge cases against the emulator', function () {
 
   it('--no-spool, an endpoint that refuses connections: retries, then dead-letters, naming the endpoint', async () => {
     const file = join(tempDir(), 'refused.jsonl');
-    const r = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--no-spool', '--max-retries', '1', '--dead-letter', file], {
-      input: 'one\ntwo\n',
+    const r = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--no-spool', '--max-retries', '1', '--dead-letter', file], {
+      stdin: 'one\ntwo\n',
       env: { ...emu.env, OCI_LOG_ENDPOINT: 'http://127.0.0.1:1' },
     });
     expect(r.code).to.equal(3);
@@ -136,7 +147,7 @@ describe('oci-log send: edge cases against the emulator', function () {
   it('gives the pieces of a long line one time and ids <line id>-p0001…', async () => {
     const log = await newLog();
     const line = Array.from({ length: 2500 }, (_, i) => `${String(i).padStart(5, '0')}ü😀 `).join(''); // 25,000 code units
-    const r = await runCli(['--log-ocid', log], { input: `${line}\nafter\n`, env: emu.env });
+    const r = await runMain(['--log-ocid', log], { stdin: `${line}\nafter\n`, env: emu.env });
     expect(r.code).to.equal(0);
     const entries = await emu.entries(log);
     const pieces = entries.slice(0, -1);
@@ -152,9 +163,9 @@ describe('oci-log send: edge cases against the emulator', function () {
     const dir = tempDir();
     const config = join(dir, 'config');
     writeFileSync(config, readFileSync(emu.configFile, 'utf8').replace(/^key_file\s*=.*$/m, `key_file=${join(dir, 'missing.pem')}`));
-    const cli = spawnCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany'], { env: { ...emu.env, OCI_CLI_CONFIG_FILE: config } });
-    const { code } = await cli.exited; // stdin is still open
-    cli.child.stdin.destroy();
+    const cli = startMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany'], { env: { ...emu.env, OCI_CLI_CONFIG_FILE: config }, stdin: 'open' });
+    const { code } = await cli.done; // stdin is still open
+    cli.stdin.end();
     expect(code).to.equal(2);
     expect(cli.stderr()).to.contain(join(dir, 'missing.pem'));
   });

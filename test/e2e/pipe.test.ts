@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/cli.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -40,7 +41,7 @@ describe('oci-log (the pipe) against the emulator', function () {
       (i: number) => `crlf line ${i}\r`,
     ];
     const lines = Array.from({ length: 20_000 }, (_, i) => (i % 5000 === 7 ? 'x'.repeat(9_990) + i : kinds[i % kinds.length]!(i)));
-    const r = await runCli(['--log-ocid', log, '--subject', 'mixed'], { input: lines.join('\n') + '\n', env: emu.env, timeoutMs: 60_000 });
+    const r = await runMain(['--log-ocid', log, '--subject', 'mixed'], { stdin: lines.join('\n') + '\n', env: emu.env });
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
     // Several requests are in flight, so arrival order is not input order; ids (and times) are.
@@ -54,17 +55,35 @@ describe('oci-log (the pipe) against the emulator', function () {
     expect(entries[0]?.time).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
+  it('with requests in flight at once against a distant service, ids and times still give the input order', async () => {
+    const log = await newLog();
+    await emu.setLatency(40);
+    try {
+      const lines = Array.from({ length: 5000 }, (_, i) => `in flight ${String(i).padStart(4, '0')}`);
+      const r = await runMain(['--log-ocid', log, '--batch-size', '100', '--max-in-flight', '8'], { stdin: lines.join('\n') + '\n', env: emu.env });
+      expect(r.code, r.stderr).to.equal(0);
+      const arrived = await emu.entries(log);
+      const byId = [...arrived].sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect(byId.map((e) => e.data)).to.deep.equal(lines);
+      const times = byId.map((e) => e.time);
+      expect([...times].sort()).to.deep.equal(times);
+      expect(new Set(arrived.map((e) => e.id)).size).to.equal(lines.length);
+    } finally {
+      await emu.setLatency(0);
+    }
+  });
+
   it("delivers a slow producer's first line before its input ends", async () => {
     const log = await newLog();
-    const cli = spawnCli(['--log-ocid', log, '--flush-interval', '100'], { env: emu.env });
-    cli.child.stdin.write('first line\n');
+    const cli = startMain(['--log-ocid', log, '--flush-interval', '100'], { env: emu.env, stdin: 'open' });
+    cli.stdin.write('first line\n');
     const entries = await eventually(async () => {
       const e = await emu.entries(log);
       return e.length > 0 ? e : undefined;
     });
     expect(entries.map((e) => e.data)).to.deep.equal(['first line']);
-    cli.child.stdin.end('second line\n');
-    expect((await cli.exited).code).to.equal(0);
+    cli.stdin.end('second line\n');
+    expect((await cli.done).code).to.equal(0);
     expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['first line', 'second line']);
   });
 
@@ -76,7 +95,7 @@ describe('oci-log (the pipe) against the emulator', function () {
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1 });
     const lines = Array.from({ length: 3000 }, (_, i) => `retry me ${i}`);
     const before = (await emu.stats()).requests['putLogs'] ?? 0;
-    const r = await runCli(['--log-ocid', log, '--request-timeout', '1', '--batch-size', '1000'], { input: lines.join('\n'), env: emu.env });
+    const r = await runMain(['--log-ocid', log, '--request-timeout', '1', '--batch-size', '1000'], { stdin: lines.join('\n'), env: emu.env });
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
     expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(lines);
@@ -88,7 +107,7 @@ describe('oci-log (the pipe) against the emulator', function () {
     const deadLetter = join(dir, 'dl.jsonl');
     const missing = 'ocid1.log.oc1.iad.amaaaaaadoesnotexist';
     const lines = Array.from({ length: 2500 }, (_, i) => `undeliverable ${i}`);
-    const r = await runCli(['--log-ocid', missing, '--dead-letter', deadLetter, '--batch-size', '500'], { input: lines.join('\n') + '\n', env: emu.env });
+    const r = await runMain(['--log-ocid', missing, '--dead-letter', deadLetter, '--batch-size', '500'], { stdin: lines.join('\n') + '\n', env: emu.env });
     expect(r.code).to.equal(3);
     expect(r.stderr).to.contain(`PutLogs to ${missing} failed: 404`);
     expect(r.stderr).to.match(/opc-request-id [0-9A-F]/);
@@ -100,7 +119,7 @@ describe('oci-log (the pipe) against the emulator', function () {
     expect(records[0]?.logId).to.equal(missing);
 
     const log = await newLog();
-    const replay = await runCli(['replay', '--log-ocid', log, deadLetter], { env: emu.env });
+    const replay = await runMain(['replay', '--log-ocid', log, deadLetter], { env: emu.env });
     expect(replay.code, replay.stderr).to.equal(0);
     expect(existsSync(deadLetter)).to.equal(false);
     const entries = await emu.entries(log);
@@ -112,31 +131,31 @@ describe('oci-log (the pipe) against the emulator', function () {
     const dir = tempDir();
     const deadLetter = join(dir, 'dl.jsonl');
     await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
-    const r = await runCli(['--log-ocid', log, '--dead-letter', deadLetter], { input: 'a\nb\nc\n', env: emu.env });
+    const r = await runMain(['--log-ocid', log, '--dead-letter', deadLetter], { stdin: 'a\nb\nc\n', env: emu.env });
     expect(r.code).to.equal(3);
     await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
-    const failed = await runCli(['replay', deadLetter], { env: emu.env });
+    const failed = await runMain(['replay', deadLetter], { env: emu.env });
     expect(failed.code).to.equal(3);
     expect(readFileSync(deadLetter, 'utf8').trim().split('\n')).to.have.length(3);
-    const ok = await runCli(['replay', deadLetter], { env: emu.env });
+    const ok = await runMain(['replay', deadLetter], { env: emu.env });
     expect(ok.code, ok.stderr).to.equal(0);
     expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['a', 'b', 'c']);
-    const missing = await runCli(['replay', join(dir, 'nope.jsonl')], { env: emu.env });
+    const missing = await runMain(['replay', join(dir, 'nope.jsonl')], { env: emu.env });
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.contain('nope.jsonl: no such file');
   });
 
   it('loses nothing on SIGTERM mid-stream: what was read is delivered, and exit is 0', async () => {
     const log = await newLog();
-    const cli = spawnCli(['--log-ocid', log, '--batch-size', '100', '--flush-interval', '5000'], { env: emu.env });
+    const cli = startMain(['--log-ocid', log, '--batch-size', '100', '--flush-interval', '5000'], { env: emu.env, stdin: 'open' });
     let written = 0;
     for (let i = 0; i < 250; i++) {
-      cli.child.stdin.write(`line ${i}\n`);
+      cli.stdin.write(`line ${i}\n`);
       written++;
     }
     await eventually(async () => ((await emu.entries(log)).length >= 200 ? true : undefined));
-    cli.child.kill('SIGTERM');
-    const { code } = await cli.exited;
+    cli.signal('SIGTERM');
+    const { code } = await cli.done;
     expect(code, cli.stderr()).to.equal(0);
     const got = (await emu.entries(log)).map((e) => e.data);
     expect(got).to.deep.equal(Array.from({ length: written }, (_, i) => `line ${i}`));
@@ -151,7 +170,7 @@ describe('oci-log (the pipe) against the emulator', function () {
       Buffer.from(big + '\n'),
       Buffer.from('no newline at the end'),
     ]);
-    const r = await runCli(['--log-ocid', log], { input, env: emu.env, timeoutMs: 60_000 });
+    const r = await runMain(['--log-ocid', log], { stdin: input, env: emu.env });
     expect(r.code, r.stderr).to.equal(0);
     const entries = await emu.entries(log);
     expect(entries.every((e) => e.data.length <= 10_000)).to.equal(true);
@@ -166,7 +185,7 @@ describe('oci-log (the pipe) against the emulator', function () {
   it('--tee copies stdin to stdout byte for byte', async () => {
     const log = await newLog();
     const input = Buffer.concat([Buffer.from('one\r\ntwo\n'), Buffer.from([0xff, 0x00, 0x0a]), Buffer.from('last')]);
-    const r = await runCli(['--log-ocid', log, '--tee'], { input, env: emu.env });
+    const r = await runMain(['--log-ocid', log, '--tee'], { stdin: input, env: emu.env });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout.equals(input)).to.equal(true);
     expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['one', 'two', '\ufffd\u0000', 'last']);
@@ -174,8 +193,8 @@ describe('oci-log (the pipe) against the emulator', function () {
 
   it('--dry-run prints the request bodies and sends nothing, without credentials', async () => {
     const before = (await emu.stats()).requests['putLogs'] ?? 0;
-    const r = await runCli(['--dry-run', '--log-ocid', 'ocid1.log.oc1.iad.amaaaaaadry', '--batch-size', '2', '--source', 'me'], {
-      input: 'a\nb\nc\n',
+    const r = await runMain(['--dry-run', '--log-ocid', 'ocid1.log.oc1.iad.amaaaaaadry', '--batch-size', '2', '--source', 'me'], {
+      stdin: 'a\nb\nc\n',
       env: { ...emu.env, OCI_CLI_CONFIG_FILE: '/nonexistent/config' },
     });
     expect(r.code, r.stderr).to.equal(0);
@@ -189,31 +208,31 @@ describe('oci-log (the pipe) against the emulator', function () {
   it('--tee and --dry-run survive a reader that goes away (EPIPE) without losing the shipping', async () => {
     const log = await newLog();
     const lines = Array.from({ length: 50_000 }, (_, i) => `tee line ${i}`);
-    const tee = spawnCli(['--log-ocid', log, '--tee'], { env: emu.env });
-    tee.child.stdout.destroy();
-    tee.child.stdin.end(lines.join('\n'));
-    expect((await tee.exited).code, tee.stderr()).to.equal(0);
+    const tee = startMain(['--log-ocid', log, '--tee'], { env: emu.env, stdin: 'open' });
+    tee.closeStdout();
+    tee.stdin.end(lines.join('\n'));
+    expect((await tee.done).code, tee.stderr()).to.equal(0);
     expect((await emu.entries(log)).length).to.equal(lines.length);
-    const dry = spawnCli(['--dry-run', '--log-ocid', log], { env: emu.env });
-    dry.child.stdout.destroy();
-    dry.child.stdin.end(lines.join('\n'));
-    expect((await dry.exited).code, dry.stderr()).to.equal(0);
+    const dry = startMain(['--dry-run', '--log-ocid', log], { env: emu.env, stdin: 'open' });
+    dry.closeStdout();
+    dry.stdin.end(lines.join('\n'));
+    expect((await dry.done).code, dry.stderr()).to.equal(0);
   });
 
   it('refuses a bad setup with exit 2 naming the file, before reading stdin', async () => {
-    const missing = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax'], { input: 'x\n', env: { ...emu.env, OCI_CLI_CONFIG_FILE: '/nonexistent/oci/config' } });
+    const missing = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax'], { stdin: 'x\n', env: { ...emu.env, OCI_CLI_CONFIG_FILE: '/nonexistent/oci/config' } });
     expect(missing.code).to.equal(2);
     expect(missing.stderr).to.contain('/nonexistent/oci/config');
-    const profile = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--profile', 'NOPE'], { input: 'x\n', env: emu.env });
+    const profile = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--profile', 'NOPE'], { stdin: 'x\n', env: emu.env });
     expect(profile.code).to.equal(2);
     expect(profile.stderr).to.contain('NOPE');
-    const badOcid = await runCli(['--log-ocid', 'ocid1.loggroup.oc1.iad.x'], { input: 'x\n', env: emu.env });
+    const badOcid = await runMain(['--log-ocid', 'ocid1.loggroup.oc1.iad.x'], { stdin: 'x\n', env: emu.env });
     expect(badOcid.code).to.equal(2);
     expect(badOcid.stderr).to.contain('--log-ocid ocid1.loggroup.oc1.iad.x: not a log OCID');
-    const badBatch = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--batch-bytes', '20000000'], { input: 'x\n', env: emu.env });
+    const badBatch = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--batch-bytes', '20000000'], { stdin: 'x\n', env: emu.env });
     expect(badBatch.code).to.equal(2);
     expect(badBatch.stderr).to.contain('--batch-bytes 20000000');
-    const badDeadLetter = await runCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--dead-letter', '/etc/passwd/dl.jsonl'], { input: 'x\n', env: emu.env });
+    const badDeadLetter = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaax', '--dead-letter', '/etc/passwd/dl.jsonl'], { stdin: 'x\n', env: emu.env });
     expect(badDeadLetter.code).to.equal(2);
     expect(badDeadLetter.stderr).to.contain('--dead-letter /etc/passwd/dl.jsonl: cannot write there: /etc/passwd is not a folder');
   });

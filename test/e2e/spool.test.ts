@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -85,23 +86,23 @@ describe('the spool, as a crash or a restart meets it', function () {
     const state = tempDir();
     const env = { ...emu.env, XDG_STATE_HOME: state };
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
-    const a = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env });
-    a.child.stdin.write('from a\n');
+    const a = startMain(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env, stdin: 'open' });
+    a.stdin.write('from a\n');
     await eventually(() => a.stdout().toString().includes('from a'));
-    const b = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env });
-    b.child.stdin.write('from b\n');
+    const b = startMain(['--log-ocid', log, '--tee', '--request-timeout', '1', '--shutdown-timeout', '0.2'], { env, stdin: 'open' });
+    b.stdin.write('from b\n');
     await eventually(() => b.stdout().toString().includes('from b'));
     const spool = join(state, 'oci-log', 'spool');
     const owners = new Set(segmentsIn(spool).map((s) => s.split('.')[1]));
     expect(owners.size, 'each process writes its own segments').to.equal(2);
-    a.child.stdin.end();
-    b.child.stdin.end();
-    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    a.stdin.end();
+    b.stdin.end();
+    const [ea, eb] = await Promise.all([a.done, b.done]);
     expect([ea.code, eb.code]).to.deep.equal([3, 3]);
     expect(b.stderr()).to.not.contain('earlier oci-log run');
     expect(a.stderr()).to.not.contain('earlier oci-log run');
     await emu.clearFaults();
-    const flushed = await runCli(['flush', '--log-ocid', log], { env });
+    const flushed = await runMain(['flush', '--log-ocid', log], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect((await uniqueData(log)).sort()).to.deep.equal(['from a', 'from b']);
   });
@@ -115,10 +116,10 @@ describe('the spool, as a crash or a restart meets it', function () {
     const entry = (i: number) => JSON.stringify({ data: `torn-test ${i}`, id: `0190aaaa-0000-7000-8000-00000000000${i}`, time: '2026-12-01T10:00:00.000Z' });
     writeFileSync(join(spool, `1764583200000-000000.4242-deadbeef.${logHash(log)}.jsonl`), `${meta}\n${entry(1)},\n${entry(2)},\n${entry(3).slice(0, 30)}`, { mode: 0o600 });
     const env = { ...emu.env, XDG_STATE_HOME: state };
-    const list = await runCli(['flush', '--list'], { env });
+    const list = await runMain(['flush', '--list'], { env });
     expect(list.code).to.equal(0);
     expect(list.stdout.toString()).to.match(new RegExp(`^LOG +ENTRIES +BYTES +OLDEST +HELD-BY-PID\\n${log.replace(/\./g, '\\.')} +3 +\\d+ +2026-12-01T10:00:00.000Z +-\\n$`));
-    const flushed = await runCli(['flush'], { env });
+    const flushed = await runMain(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect(flushed.stderr).to.contain('1 torn or unreadable records');
     expect((await uniqueData(log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
@@ -129,8 +130,8 @@ describe('the spool, as a crash or a restart meets it', function () {
       const log = await newLog();
       await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
       const lines = Array.from({ length: 30_000 }, (_, i) => `${policy} ${String(i).padStart(6, '0')} ${'x'.repeat(60)}`);
-      const r = await runCli(['--log-ocid', log, '--spool-max-bytes', '1M', '--when-full', policy, '--shutdown-timeout', '0.2', '--batch-size', '500'], {
-        input: lines.join('\n') + '\n',
+      const r = await runMain(['--log-ocid', log, '--spool-max-bytes', '1M', '--when-full', policy, '--shutdown-timeout', '0.2', '--batch-size', '500'], {
+        stdin: lines.join('\n') + '\n',
         env: emu.env,
       });
       expect(r.code).to.equal(3);
@@ -146,15 +147,16 @@ describe('the spool, as a crash or a restart meets it', function () {
     const log = await newLog();
     const state = tempDir();
     await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--spool-max-bytes', '1M', '--shutdown-timeout', '0.2', '--batch-size', '500'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    const cli = startMain(['--log-ocid', log, '--tee', '--spool-max-bytes', '1M', '--shutdown-timeout', '0.2', '--batch-size', '500'], { env: { ...emu.env, XDG_STATE_HOME: state }, stdin: 'open' });
     const line = 'b'.repeat(100) + '\n';
-    // 4 MiB offered: reading stops near the 1 MiB spool (records are ~2x a line) plus the pipe's own buffer.
-    cli.child.stdin.write(line.repeat(40_000));
+    // 4 MiB offered in pipe-sized chunks: reading stops near the 1 MiB spool.
+    const chunk = line.repeat(640);
+    for (let i = 0; i < 40_000 / 640; i++) cli.stdin.write(chunk);
     await eventually(() => cli.stderr().includes('reading stdin is paused'));
     const seen = cli.stdout().length;
-    expect(seen).to.be.lessThan(40_000 * line.length);
-    cli.child.kill('SIGTERM');
-    const { code } = await cli.exited;
+    expect(seen).to.be.lessThan(2 * 1024 * 1024);
+    cli.signal('SIGTERM');
+    const { code } = await cli.done;
     expect(code).to.equal(3);
     const waiting = Number(/(\d+) entries wait in the spool/.exec(cli.stderr())?.[1]);
     expect(waiting).to.be.greaterThan(0);
@@ -165,7 +167,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     const log = await newLog();
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, '');
-    const r = await runCli(['--log-ocid', log], { input: 'still sent\n', env: { ...emu.env, XDG_STATE_HOME: file } });
+    const r = await runMain(['--log-ocid', log], { stdin: 'still sent\n', env: { ...emu.env, XDG_STATE_HOME: file } });
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr.match(/default spool folder .* cannot be used/g)).to.have.length(1);
     expect(r.stderr).to.contain('memory only');
@@ -175,9 +177,9 @@ describe('the spool, as a crash or a restart meets it', function () {
   it('an unusable --spool-dir is exit 2 before any line is read', async () => {
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, '');
-    const cli = spawnCli(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--spool-dir', join(file, 'spool')], { env: emu.env });
-    const { code } = await cli.exited; // stdin still open: nothing was read
-    cli.child.stdin.destroy();
+    const cli = startMain(['--log-ocid', 'ocid1.log.oc1.iad.amaaaaaaany', '--spool-dir', join(file, 'spool')], { env: emu.env, stdin: 'open' });
+    const { code } = await cli.done; // stdin still open: nothing was read
+    cli.stdin.end();
     expect(code).to.equal(2);
     expect(cli.stderr()).to.contain('--spool-dir');
   });
@@ -186,15 +188,16 @@ describe('the spool, as a crash or a restart meets it', function () {
     const log = await newLog();
     const state = tempDir();
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 10 });
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env: { ...emu.env, XDG_STATE_HOME: state } });
-    cli.child.stdin.write('private\n');
+    const cli = startMain(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env: { ...emu.env, XDG_STATE_HOME: state }, stdin: 'open' });
+    cli.stdin.write('private\n');
     await eventually(() => cli.stdout().toString().includes('private'));
     const spool = join(state, 'oci-log', 'spool');
     expect(statSync(spool).mode & 0o777).to.equal(0o700);
     const seg = segmentsIn(spool)[0] as string;
     expect(statSync(join(spool, seg)).mode & 0o777).to.equal(0o600);
-    cli.child.kill('SIGKILL');
-    await cli.exited;
+    cli.signal('SIGTERM');
+    cli.signal('SIGTERM');
+    await cli.done;
   });
 
   it('exec: SIGTERM after the command exited, under a stalled service, loses nothing (exit 3, flush delivers)', async () => {
@@ -236,5 +239,24 @@ describe('the spool, as a crash or a restart meets it', function () {
     expect(code, 'exits by itself').to.equal(0);
     expect(out, 'no flood of escape codes').to.be.lessThan(10_000);
     expect((await uniqueData(log)).length).to.equal(lines.length);
+  });
+
+  it('on a terminal with the spinner drawing, SIGTERM ends it: what was read is delivered, exit 0', async function () {
+    const log = await newLog();
+    const env = baseEnv({ ...emu.env, TERM: 'xterm', NO_COLOR: undefined });
+    // An endless producer; SIGTERM to oci-log after the spinner has drawn for a while; the shell reports its exit status.
+    const node = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --log-ocid ${log}`;
+    const cmd = `stty cols 80 rows 24; (while :; do echo tick; sleep 0.05; done) | ${node} & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo "EXIT=$?"`;
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await new Promise((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    expect(out).to.match(/EXIT=0/);
+    expect(out, 'the spinner drew').to.match(/read, \d+ sent/);
+    const data = await uniqueData(log);
+    expect(data.length).to.be.greaterThan(0);
+    expect(data.every((d) => d === 'tick')).to.equal(true);
   });
 });

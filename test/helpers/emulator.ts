@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { startEmulator as start } from '../../src/emulator/index.js';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { PRINCIPAL_KEY_FILES, startEmulator as start } from '../../src/emulator/index.js';
+import type { EmulatorOptions, FaultView, RunningEmulator } from '../../src/emulator/index.js';
 import type { Operation } from '../../src/emulator/faults.js';
 import { testKey } from './identity.js';
 import { tempDir } from './temp-dir.js';
@@ -20,8 +20,11 @@ export interface RawEntry {
 export interface FaultSpec {
   op: Operation | '*';
   status?: number;
-  kind?: 'status' | 'reset' | 'stall';
+  kind?: 'status' | 'reset' | 'stall' | 'reset-after' | 'stall-after' | 'work-request-fails';
   count?: number;
+  /** Catch every request for this long (instead of count requests), starting fromMs from now. */
+  forMs?: number;
+  fromMs?: number;
   retryAfterSeconds?: number;
 }
 
@@ -39,17 +42,20 @@ export interface TestEmulator {
   entries(logId: string): Promise<RawEntry[]>;
   injectFault(fault: FaultSpec): Promise<void>;
   /** The faults still to fire, with how many times each will. */
-  pendingFaults(): Promise<Array<FaultSpec & { remaining: number }>>;
+  pendingFaults(): Promise<Array<FaultView & { remaining: number }>>;
   clearFaults(): Promise<void>;
-  stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number> }>;
+  setLatency(ms: number): Promise<void>;
+  stats(): Promise<{ requests: Record<string, number>; entries: Record<string, number>; droppedAsOlderThanRetention: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
-/** Calls an /_emulator admin endpoint (no signature needed). */
-export function admin<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+/** Calls an /_emulator admin endpoint (no signature needed; the token only when it listens beyond loopback). */
+export function admin<T>(url: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(new URL(path, url), { method, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const headers: Record<string, string> = payload ? { 'content-type': 'application/json' } : {};
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    const req = request(new URL(path, url), { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -91,6 +97,17 @@ async function waitForCreated(
   throw new Error(`work request ${workRequestId} did not finish`);
 }
 
+/**
+ * Puts the run's second test key in place of every key the emulator's
+ * principals would make in this state dir (six RSA keys otherwise).
+ */
+export function seedPrincipalKeys(stateDir: string): void {
+  const dir = join(stateDir, 'principals');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { pem } = testKey('other');
+  for (const name of PRINCIPAL_KEY_FILES) writeFileSync(join(dir, name), pem, { mode: 0o600 });
+}
+
 let sharedConfig: string | undefined;
 
 /**
@@ -98,7 +115,7 @@ let sharedConfig: string | undefined;
  * run's test key (made once) under profile EMULATOR, as the emulator's own
  * throwaway identity is laid out ([DEFAULT] empty).
  */
-function sharedIdentity(): { configFile: string; profile: string } {
+export function sharedIdentity(): { configFile: string; profile: string } {
   if (sharedConfig === undefined) {
     const dir = tempDir('oci-log-emu-id-');
     const { pem, fingerprint } = testKey();
@@ -117,13 +134,18 @@ function sharedIdentity(): { configFile: string; profile: string } {
  * (no key is made per emulator); given a state dir, it keeps its throwaway
  * identity there instead, as `oci-log emulator` does.
  */
-export async function startEmulator(options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } = {}): Promise<TestEmulator> {
-  const stateDir = options.stateDir ?? tempDir('oci-log-emu-');
+export async function startEmulator(
+  options: { dataDir?: string; ingestDelayMs?: number; stateDir?: string } & Pick<EmulatorOptions, 'now' | 'sleep' | 'latencyMs' | 'faults' | 'log' | 'limits' | 'principals' | 'ignoreRetention'> = {},
+): Promise<TestEmulator> {
+  const { dataDir, ingestDelayMs, stateDir: givenStateDir, ...rest } = options;
+  const stateDir = givenStateDir ?? tempDir('oci-log-emu-');
+  if (rest.principals) seedPrincipalKeys(stateDir);
   const running = await start({
     stateDir,
-    ...(options.stateDir === undefined ? { ...sharedIdentity(), explicitProfile: true } : { newIdentity: false }),
-    dataDir: options.dataDir,
-    ingestDelayMs: options.ingestDelayMs ?? 0,
+    ...(givenStateDir === undefined ? { ...sharedIdentity(), explicitProfile: true } : { newIdentity: false }),
+    dataDir,
+    ingestDelayMs: ingestDelayMs ?? 0,
+    ...rest,
   });
   const { url, identity } = running;
   const base = { url, configFile: identity.configFile, profile: identity.profile };
@@ -154,9 +176,12 @@ export async function startEmulator(options: { dataDir?: string; ingestDelayMs?:
     injectFault: async (fault) => {
       await admin(url, 'POST', '/_emulator/faults', fault);
     },
-    pendingFaults: () => admin(url, 'GET', '/_emulator/faults'),
+    pendingFaults: async () => (await admin<FaultView[]>(url, 'GET', '/_emulator/faults')).map((f) => ({ ...f, remaining: f.count ?? 0 })),
     clearFaults: async () => {
       await admin(url, 'DELETE', '/_emulator/faults');
+    },
+    setLatency: async (ms) => {
+      await admin(url, 'PUT', '/_emulator/latency', { ms });
     },
     stats: () => admin(url, 'GET', '/_emulator/stats'),
     stop: () => {

@@ -24,6 +24,10 @@ export interface RawRequest {
   /** Extra headers, set before signing (so they can be signed, e.g. x-date). */
   headers?: Record<string, string>;
   mutate?: (headers: Record<string, string>, body: Buffer) => Buffer;
+  /** Aborts the request (the client giving up). */
+  signal?: AbortSignal;
+  /** Send only this many bytes of the (signed, declared) body, and wait: a body shorter than its content-length. */
+  rawBodyLength?: number;
 }
 
 export function keyFromConfig(configFile: string, profile: string): { keyId: string; key: KeyObject } {
@@ -71,13 +75,13 @@ export function signedRequest(r: RawRequest): Promise<RawResponse> {
   headers['authorization'] = `Signature version="1",keyId="${r.keyId}",algorithm="rsa-sha256",headers="${signed.join(' ')}",signature="${signature}"`;
   if (r.mutate) body = r.mutate(headers, body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: r.method, headers, ...(r.agent ? { agent: r.agent } : {}) }, (res) => {
+    const req = request(url, { method: r.method, headers, ...(r.agent ? { agent: r.agent } : {}), ...(r.signal ? { signal: r.signal } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       const localPort = res.socket?.localPort;
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, localPort, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
-    req.end(hasBody ? body : undefined);
+    req.end(hasBody ? (r.rawBodyLength === undefined ? body : body.subarray(0, r.rawBodyLength)) : undefined);
   });
 }

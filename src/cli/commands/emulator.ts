@@ -2,9 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
-import { DataDirError, FaultError, IdentityError, parseFaultSpec, startEmulator } from '../../emulator/index.js';
-import type { Fault } from '../../emulator/index.js';
+import { COMPARTMENT_OCID, DEFAULT_LIMITS, DataDirError, FaultError, IdentityError, SESSION_PROFILE, isLoopback, makeFault, startEmulator } from '../../emulator/index.js';
+import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
+import { parseFaultFlag } from '../fault-flag.js';
 
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator */
 export function defaultStateDir(env: Record<string, string | undefined>): string {
@@ -22,7 +23,15 @@ export const emulatorCommand = defineCommand({
   command: 'emulator',
   describe: 'Run a local emulator of the OCI Logging APIs (ingestion, management, search)',
   options: {
-    host: { type: 'string', arg: 'ADDRESS', default: '127.0.0.1', description: 'Address to listen on' },
+    host: {
+      type: 'string',
+      arg: 'ADDRESS',
+      default: '127.0.0.1',
+      description: 'Address to listen on',
+      details:
+        'Beyond loopback (0.0.0.0, say) other machines can reach it: it warns on start, and its admin endpoints need ' +
+        'Authorization: Bearer $OCI_LOG_EMULATOR_TOKEN, a token exported with the other lines.',
+    },
     port: { type: 'number', default: 0, min: 0, max: 65_535, description: 'Port to listen on; 0 picks a free one' },
     'state-dir': {
       type: 'string',
@@ -50,11 +59,29 @@ export const emulatorCommand = defineCommand({
       description: 'Keep log groups, logs and entries here across restarts',
       details: 'state.json, written atomically on each change, and one append-only entries/LOG_OCID.jsonl per log.',
     },
+    compartment: {
+      type: 'string',
+      array: true,
+      arg: 'OCID',
+      default: [],
+      description: 'A compartment that exists besides the tenancy (repeatable)',
+      details: 'Requests naming any other compartment get 404 NotAuthorizedOrNotFound, as on the service; POST /_emulator/compartments declares more.',
+    },
     'exports-file': {
       type: 'string',
       arg: 'FILE',
       description: 'Also write the export lines to this file (atomically) once listening',
       details: '(Not --env-file: Node.js 20 takes that flag for itself wherever it appears.)',
+    },
+    'principal-exports-file': {
+      type: 'string',
+      arg: 'FILE',
+      description: 'Also serve every auth type, and write to this file the variables that point them at the emulator',
+      details:
+        'Serves the instance metadata service (/opc/v2/...) and the federation endpoint (/v1/x509) on its port, a resource principal, ' +
+        `a session-token profile (${SESSION_PROFILE} in STATE-DIR/principals/config) and an OKE proxymux (HTTPS on localhost, its own port); ` +
+        'FILE gets the variables for --auth instance_principal, resource_principal and oke_workload_identity. Keys are kept in ' +
+        'STATE-DIR/principals. POST /_emulator/principals/rotate writes a new session token and RPST and refuses the old ones, as if expired.',
     },
     verbose: { type: 'boolean', default: false, description: 'Log each request (method, path, status, time, opc-request-id) on stderr' },
     'ingest-delay': {
@@ -64,16 +91,34 @@ export const emulatorCommand = defineCommand({
       min: '0ms',
       description: 'Entries become searchable this long after ingestion, as the asynchronous service does',
     },
+    latency: {
+      type: 'duration',
+      unit: 'ms',
+      default: '0ms',
+      min: '0ms',
+      max: '10m',
+      description: 'Answer every API request this long after it arrived, as a distant region does',
+      details: 'The request is processed at once; only its answer waits (the admin endpoints are not delayed). PUT /_emulator/latency changes it.',
+    },
     fault: {
       type: 'string',
       array: true,
-      arg: 'OP:STATUS|reset|stall[:COUNT]',
+      arg: 'OP:WHAT[:COUNT|:for=DURATION][:from=DURATION][:retry-after=S]',
       default: [],
-      description: 'Inject a fault OP:STATUS|reset|stall[:COUNT], e.g. putLogs:429:3 (repeatable)',
+      description: 'Inject a fault, e.g. putLogs:429:3, putLogs:503:for=90s, createLogGroup:reset-after (repeatable)',
       details:
-        'Makes the next COUNT (default 1) requests of operation OP answer STATUS (429 and 503 with retry-after: 1), drop the connection, or never ' +
-        'answer (until the client gives up or the emulator stops). A fault fires after the signature check, before processing, so a faulted ' +
-        'PutLogs stores nothing.',
+        'WHAT is an HTTP status (400 to 599; 429 and 503 say retry-after: 1 unless retry-after= says otherwise), reset (drop the connection), ' +
+        'stall (never answer, until the client gives up or the emulator stops), reset-after or stall-after (process the request, then drop the ' +
+        'connection or never answer: it timed out, but it was done), or work-request-fails (a create, update, move or delete answers 202, then ' +
+        'its work request ends FAILED). The fault catches the next COUNT (default 1) requests of operation OP (or * for all), or with for= every ' +
+        'request for that long, from the start or from= later (e.g. putLogs:503:for=90s:from=30s); durations as 250ms, 30s, 5m, 2h. All but the ' +
+        '-after kinds fire after the signature check and before processing, so a faulted PutLogs stores nothing.',
+    },
+    'ignore-retention': {
+      type: 'boolean',
+      default: false,
+      description: "Keep and find entries older than their log's retention, which the service drops",
+      details: 'For fixtures with old times. Without it, as the service is reported to do, such entries are accepted (200) and dropped.',
     },
     'max-entries': {
       type: 'number',
@@ -83,21 +128,34 @@ export const emulatorCommand = defineCommand({
       details: 'Also applied when a data directory is loaded; the files there keep growing.',
     },
     'discard-entries': { type: 'boolean', default: false, description: 'Validate and count entries but keep none (for benchmarks)' },
+    'max-connections': {
+      type: 'number',
+      default: DEFAULT_LIMITS.maxConnections,
+      min: 1,
+      description: 'Connections open at once; more are closed on arrival',
+      details: 'So half-open connections cannot use up the file descriptors the data directory needs.',
+    },
   },
   examples: [
     ['$0 emulator', 'start on a free port; paste the printed export lines into your shell'],
     ['$0 emulator --data-dir ./oci-data --exports-file ./emulator.env &', 'keep state across restarts; source ./emulator.env'],
     ['$0 emulator --fault putLogs:429:3 --fault putLogs:reset', 'answer 429 three times, then drop one connection'],
+    ['$0 emulator --latency 200ms --fault putLogs:503:for=90s:from=30s', 'a distant region that has a 90-second outage 30 seconds in'],
+    ['$0 emulator --principal-exports-file ./principals.env &', 'serve every auth type; source ./principals.env, then use --auth instance_principal etc.'],
   ],
   handler: async (argv) => {
     const { io } = argv;
-    if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new UsageError(`--port ${argv.port}: must be 0 to 65535`);
-    if (!Number.isInteger(argv['ingest-delay']) || argv['ingest-delay'] < 0) throw new UsageError(`--ingest-delay ${argv['ingest-delay']}: must be a whole number of ms, 0 or more`);
-    if (!Number.isInteger(argv['max-entries']) || argv['max-entries'] < 1) throw new UsageError(`--max-entries ${argv['max-entries']}: must be a whole number, 1 or more`);
-    const faults: Fault[] = [];
+    for (const c of argv.compartment) if (!COMPARTMENT_OCID.test(c)) throw new UsageError(`--compartment ${c}: not a compartment OCID (ocid1.compartment.oc1..…)`);
+    const adminToken = io.env['OCI_LOG_EMULATOR_TOKEN'] || undefined;
+    if (adminToken !== undefined && !/^[A-Za-z0-9_.~+/=-]{16,200}$/.test(adminToken)) {
+      throw new UsageError('OCI_LOG_EMULATOR_TOKEN: must be 16 to 200 letters, digits or -._~+/= (or unset, for a random token)');
+    }
+    const faults: FaultSpec[] = [];
     for (const spec of argv.fault) {
       try {
-        faults.push(parseFaultSpec(spec));
+        const fault = parseFaultFlag(spec);
+        makeFault(fault, 0);
+        faults.push(fault);
       } catch (err) {
         if (err instanceof FaultError) throw new UsageError(`--fault ${spec}: ${err.message}`);
         throw err;
@@ -118,10 +176,16 @@ export const emulatorCommand = defineCommand({
         newIdentity: argv['new-identity'],
         home: io.env['HOME'],
         dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
+        compartments: argv.compartment,
         ingestDelayMs: argv['ingest-delay'],
+        ignoreRetention: argv['ignore-retention'],
+        latencyMs: argv.latency,
         maxEntriesPerLog: argv['max-entries'],
         discardEntries: argv['discard-entries'],
         faults,
+        adminToken,
+        limits: { maxConnections: argv['max-connections'] },
+        principals: argv['principal-exports-file'] !== undefined,
         ...(argv.verbose ? { log: (line: string) => io.stderr.write(`oci-log emulator: ${line}\n`) } : {}),
       });
     } catch (err) {
@@ -135,6 +199,7 @@ export const emulatorCommand = defineCommand({
     }
     const lines = emulator.exports.join('\n') + '\n';
     if (argv['exports-file']) writeAtomic(resolve(argv['exports-file']), lines);
+    if (argv['principal-exports-file'] && emulator.principalExports) writeAtomic(resolve(argv['principal-exports-file']), emulator.principalExports.join('\n') + '\n');
     io.stdout.write(lines);
     if (!argv.quiet) {
       if (emulator.identity.notTrusted) io.stderr.write(`oci-log emulator: not trusting that profile: ${emulator.identity.notTrusted}\n`);
@@ -142,6 +207,13 @@ export const emulatorCommand = defineCommand({
       io.stderr.write(
         `oci-log emulator: OCI Logging emulator listening on ${emulator.url}, trusting ${who}.\n` +
           `oci-log emulator: paste the export lines above into your shell (or eval them); Ctrl-C stops.\n`,
+      );
+    }
+    // Said even with --quiet: it is about who else can reach this machine.
+    if (!isLoopback(argv.host)) {
+      io.stderr.write(
+        `oci-log emulator: warning: listening on ${argv.host}, beyond loopback: other machines can reach it. ` +
+          `Its admin endpoints (entries, faults) need 'Authorization: Bearer $OCI_LOG_EMULATOR_TOKEN' (exported above).\n`,
       );
     }
     await new Promise<void>((done) => {

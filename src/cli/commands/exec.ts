@@ -133,7 +133,8 @@ export const execCommand = defineCommand({
           void envelope(startEntryData(run, pid, new Date()));
         },
         onOutput: (stream, chunk) => {
-          const waits = [tees[stream](chunk), feeders[stream].push(chunk)].filter((w): w is Promise<void> => w !== undefined);
+          // Into the spool first, then the copy: what --tee shows has been read for good.
+          const waits = [feeders[stream].push(chunk), tees[stream](chunk)].filter((w): w is Promise<void> => w !== undefined);
           return waits.length === 0 ? undefined : Promise.race([Promise.all(waits).then(() => undefined), signalled]);
         },
       });

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_BACKOFF } from '../../core/delivery-policy.js';
-import type { BackoffPolicy } from '../../core/delivery-policy.js';
+import type { DeliverySettings } from '../../shipping/settings.js';
 import type { OptionTable, OptionValues } from './option-spec.js';
 
 /** Which log; shared by send, exec and query (replay has its own, which reads no variable). */
@@ -89,16 +89,7 @@ export const shutdownOption = {
   },
 } as const satisfies OptionTable;
 
-export interface DeliverySettings {
-  batchSize: number;
-  batchBytes: number;
-  flushIntervalMs: number;
-  requestTimeoutMs: number;
-  /** --max-retries: memory only (--no-spool, replay); the spool retries transient failures without end. */
-  retry: { maxRetries: number };
-  backoff: BackoffPolicy;
-  deadLetter: string | undefined;
-}
+export type { DeliverySettings } from '../../shipping/settings.js';
 
 /** The delivery flags (already checked against their table) as the shipper's settings. */
 export function readDeliverySettings(argv: DeliveryArgs): DeliverySettings {

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { stateHome } from '../../core/state-home.js';
-import type { WhenFull } from '../../core/pipe/shipper.js';
+import { MIN_SPOOL_BYTES, SPOOL_DIR_ENV, defaultSpoolDir, parseSize } from '../../shipping/settings.js';
+import type { SpoolSettings } from '../../shipping/settings.js';
 import type { OptionTable, OptionValues } from './option-spec.js';
 
 export const WHEN_FULL = ['block', 'drop-oldest', 'drop-newest'] as const;
@@ -20,7 +19,7 @@ export const spoolOptions = {
     type: 'string',
     group: 'spool',
     arg: 'DIR',
-    env: 'OCI_LOG_SPOOL_DIR',
+    env: SPOOL_DIR_ENV,
     defaultText: '~/.local/state/oci-log/spool (or $XDG_STATE_HOME/oci-log/spool)',
     description: 'Spool folder, which several oci-log processes may share',
     details:
@@ -66,34 +65,13 @@ export const inFlightOption = {
 
 export type SpoolArgs = OptionValues<typeof spoolOptions>;
 
-export interface SpoolSettings {
-  /** undefined: --no-spool. */
-  dir: string | undefined;
-  /** The folder was named (flag or variable): it must be usable, or oci-log stops. */
-  explicit: boolean;
-  maxBytes: number;
-  whenFull: WhenFull;
-  sync: boolean;
-}
+export type { SpoolSettings } from '../../shipping/settings.js';
 
-/** ${XDG_STATE_HOME:-~/.local/state}/oci-log/spool */
-export function defaultSpoolDir(env: Record<string, string | undefined>): string {
-  return join(stateHome(env), 'spool');
-}
-
-const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i;
-const SCALE: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-
-/** "1G", "512M", "1048576" → bytes (1024-based); undefined when malformed. */
-export function parseSize(text: string): number | undefined {
-  const m = SIZE.exec(text.trim());
-  if (!m) return undefined;
-  return Math.floor(Number(m[1]) * (SCALE[(m[2] ?? '').toLowerCase()] ?? 1));
-}
+export { defaultSpoolDir, parseSize } from '../../shipping/settings.js';
 
 export function readSpoolSettings(argv: SpoolArgs, env: Record<string, string | undefined>): SpoolSettings {
   const maxBytes = parseSize(argv['spool-max-bytes']);
-  if (maxBytes === undefined || maxBytes < 1024 * 1024) {
+  if (maxBytes === undefined || maxBytes < MIN_SPOOL_BYTES) {
     throw new UsageError(`--spool-max-bytes ${argv['spool-max-bytes']}: expected a size of at least 1M, e.g. 512M or 2G`);
   }
   const named = argv['spool-dir'] || env[spoolOptions['spool-dir'].env] || undefined;

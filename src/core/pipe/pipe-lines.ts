@@ -68,8 +68,9 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
 
   const onData = (chunk: Buffer): void => {
     bytes += chunk.length;
-    const teeWait = teeWrite(chunk);
+    // Into the spool first: what --tee shows (or a watcher sees) has been read for good.
     const wait = feeder.push(chunk);
+    const teeWait = teeWrite(chunk);
     const waits = [wait, teeWait].filter((w): w is Promise<void> => w !== undefined);
     if (waits.length > 0) {
       input.pause();

@@ -1,7 +1,7 @@
 import { createPublicKey, createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { parseAuthorization, verifyRequest } from '../../../src/emulator/signature-verifier.js';
+import { parseAuthorization, verifyRequest, verifySignature } from '../../../src/emulator/signature-verifier.js';
 import type { SignedRequest } from '../../../src/emulator/signature-verifier.js';
 
 interface Vector {
@@ -150,9 +150,19 @@ describe('emulator signature verifier', () => {
     expect(verifyRequest(req, { publicKeyFor: () => pub, now: () => at - 6 * 60_000 }).ok).to.equal(false);
   });
 
-  it('checks content-length against the body', () => {
+  it('checks content-length against the body; a changed content-length breaks the signature first', () => {
     const post = requestOf(vectors.post);
-    const r = verifyRequest({ ...post, headers: { ...post.headers, 'content-length': '315' } }, options);
-    expect(r.ok ? '' : r.reason).to.match(/content-length/);
+    const longer = verifyRequest({ ...post, body: Buffer.concat([post.body, Buffer.from(' ')]) }, options);
+    expect(longer.ok ? '' : longer.reason).to.equal('content-length does not match the body');
+    const relabelled = verifyRequest({ ...post, headers: { ...post.headers, 'content-length': '315' } }, options);
+    expect(relabelled.ok ? '' : relabelled.reason).to.match(/signature does not match/);
+  });
+
+  it('verifies the signed headers without the body, so a body need not be read to refuse a request', () => {
+    const { body: _body, ...headersOnly } = requestOf(vectors.post);
+    expect(verifySignature(headersOnly, options)).to.deep.equal({ ok: true, keyId: vectors.keyId });
+    expect(verifySignature({ ...headersOnly, headers: { ...headersOnly.headers, 'content-length': 'lots' } }, options)).to.deep.equal({ ok: false, reason: 'content-length is not a byte count' });
+    const unknown = verifySignature(headersOnly, { ...options, publicKeyFor: () => undefined });
+    expect(unknown.ok).to.equal(false);
   });
 });
