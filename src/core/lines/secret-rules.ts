@@ -10,8 +10,12 @@ export interface RedactRule {
   groups?: readonly number[];
 }
 
-/** A value in a quoted JSON string (\"…\"), a JSON string, a single-quoted one, or a bare word: groups 1 to 4. */
-const VALUE = String.raw`(?:\\"((?:[^"\\]|\\(?!"))*)\\"|"((?:[^"\\]|\\.)*)"|'([^'\n]*)'|(\[REDACTED\](?![^\s"',;&}\])])|[^\s"',;&}\])]+))`;
+/**
+ * A value in a quoted JSON string (\"…\"), a JSON string, a single-quoted
+ * one, or a bare word (not an object or array: masking its first character
+ * would break the line's JSON): groups 1 to 4.
+ */
+const VALUE = String.raw`(?:\\"((?:[^"\\]|\\(?!"))*)\\"|"((?:[^"\\]|\\.)*)"|'([^'\n]*)'|(\[REDACTED\](?![^\s"',;&}\])])|[^\s"',;&}\])[{][^\s"',;&}\])]*))`;
 /** Between a key and its value: an optional closing quote (escaped in JSON-in-JSON), then =, : or =>. */
 const ASSIGN = String.raw`\\?["']?\s*(?:=>|[:=])\s*`;
 

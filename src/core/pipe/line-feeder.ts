@@ -123,7 +123,7 @@ function createLineStagesFeeder(options: LineFeederOptions, lineOptions: LineOpt
 
   const subjectMeta = (first: string): EntryMeta | undefined => {
     const value = subjectField?.read(first);
-    if (value === undefined || value.kind === 'other') return meta;
+    if (value === undefined || value.kind === 'other' || value.text === '') return meta;
     let m = subjects.get(value.text);
     if (m === undefined) {
       m = { ...meta, subject: value.text };
