@@ -27,8 +27,10 @@ const rule = (name: string, source: string, flags: string, groups?: readonly num
 
 /**
  * `--redact secrets`, in the order they are tried (a secret two rules find
- * is counted under the first). Each is written to be linear in the line's
- * length and to leave the text around the secret as it is.
+ * is counted under the first). Each leaves the text around the secret as it
+ * is, and is bounded where a match could start at many places of a long
+ * line (a scheme of at most 32 characters, a registry login within one
+ * command), so no line makes a rule's work grow with its length squared.
  */
 export const SECRET_RULES: readonly RedactRule[] = [
   // PEM private keys on one line (JSON strings keep them with \n escapes): the body between the markers;
@@ -40,14 +42,14 @@ export const SECRET_RULES: readonly RedactRule[] = [
   // JSON Web Tokens: base64url header and payload that both start {" (eyJ), and the signature.
   rule('jwt', String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`, ''),
   // scheme://user:PASSWORD@host (the user may be empty: redis://:PASSWORD@host).
-  rule('url-password', String.raw`\b[a-z][a-z0-9+.-]*://[^\s/?#@:]*:([^\s/?#@]+)@`, 'i', [1]),
+  rule('url-password', String.raw`\b[a-z][a-z0-9+.-]{0,31}://[^\s/?#@:]*:([^\s/?#@]+)@`, 'i', [1]),
   rule('aws-access-key-id', String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, ''),
   rule('aws-secret-key', String.raw`(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)${ASSIGN}\\?["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, 'i', [1]),
   // OCI auth tokens have no shape of their own; they show where they are used: as the password of a
   // registry login (docker login <region>.ocir.io -u … -p TOKEN). As a field (auth_token=…) secret-field finds them.
   rule(
     'oci-auth-token',
-    String.raw`\b(?:docker|podman|buildah|nerdctl|helm|oras|skopeo)\b[^\n]*?\blogin\b[^\n]*?\s(?:-p|--password)(?:\s+|=)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))`,
+    String.raw`\b(?:docker|podman|buildah|nerdctl|helm|oras|skopeo)\b[^\n]{0,64}?\blogin\b[^\n]{0,512}?\s(?:-p|--password)(?:\s+|=)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))`,
     'i',
     [1, 2, 3],
   ),
