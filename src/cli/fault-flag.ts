@@ -1,6 +1,6 @@
 import { parseDuration } from '../core/duration.js';
-import { FaultError, FAULT_KINDS } from '../emulator/index.js';
-import type { FaultSpec } from '../emulator/index.js';
+import { FaultError, FAULT_KINDS } from '../emulator/faults.js';
+import type { FaultSpec } from '../emulator/faults.js';
 
 /**
  * Parses one `--fault` flag into the admin endpoint's JSON form:

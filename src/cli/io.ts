@@ -1,4 +1,3 @@
-import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import type { SignalSource } from '../core/signal-source.js';
@@ -27,22 +26,4 @@ export interface CliIo {
 /** A handler's diagnostics: one prefixed line on stderr. */
 export function warn(io: CliIo, message: string): void {
   io.stderr.write(`oci-log: ${message}\n`);
-}
-
-/**
- * stdin for reading in bulk: when it is a regular file (oci-log < app.log),
- * a stream reading 1 MiB at a time (a sixteenth of the calls, chunks and
- * spool writes of the default 64 KiB); anything else (a pipe, a terminal, a
- * test's stream) as it is. Pipes stay with Node's own stream: a file read
- * on a pipe could not be interrupted by a signal.
- */
-export function bulkStdin(io: CliIo): Readable {
-  const fd = (io.stdin as Readable & { fd?: unknown }).fd;
-  if (fd !== 0) return io.stdin;
-  try {
-    if (!fstatSync(0).isFile()) return io.stdin;
-  } catch {
-    return io.stdin;
-  }
-  return createReadStream('', { fd: 0, highWaterMark: 1 << 20, autoClose: false });
 }

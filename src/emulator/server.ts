@@ -21,6 +21,8 @@ import type { Api } from './router.js';
 import { hasBody, verifyBody, verifySignature } from './signature-verifier.js';
 import type { Store } from './store.js';
 import type { Principals } from './auth/principals.js';
+import { DEFAULT_LIMITS } from './defaults.js';
+import type { ServerLimits } from './defaults.js';
 
 export type { LiveSettings } from './api/admin.js';
 
@@ -47,27 +49,9 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
 }
 
-/** What one client, or many, can hold of the emulator. */
-export interface ServerLimits {
-  /** Time to receive a request's headers (slow or half-open connections are closed). */
-  headersTimeoutMs: number;
-  /** Time to receive a whole request, body included (a body shorter than its content-length). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: number;
-  /** Connections open at once; more are closed on arrival (file descriptors stay for the data dir). */
-  maxConnections: number;
-  /** Request bodies held at once, all requests together; beyond it a request gets 429 unread. */
-  maxBodiesHeldBytes: number;
-}
 
-export const DEFAULT_LIMITS: ServerLimits = {
-  headersTimeoutMs: 20_000,
-  requestTimeoutMs: 120_000,
-  keepAliveTimeoutMs: 65_000,
-  maxConnections: 512,
-  maxBodiesHeldBytes: 256 * 1024 * 1024,
-};
+export type { ServerLimits } from './defaults.js';
+export { DEFAULT_LIMITS } from './defaults.js';
 
 export interface EmulatorServer {
   server: Server;

@@ -14,7 +14,7 @@ import {
 } from '../options/pipe-options.js';
 import { lineOptions, readLineOptions } from '../options/line-options.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
-import { bulkStdin, warn } from '../io.js';
+import { warn } from '../io.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
@@ -70,7 +70,7 @@ export const sendCommand = defineCommand({
     const stopAdopting = spool ? adoptLeftovers(io, spool, shipper, logId, argv.quiet) : () => undefined;
     if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
-    const input = bulkStdin(io);
+    const input = io.stdin;
     const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined, lines, clock: io.clock });
     const shutdown = watchShutdown(io, shutdownMs, () => pipe.stop());
     try {

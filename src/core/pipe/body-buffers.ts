@@ -12,7 +12,7 @@ export class BodyBuffers {
   private readonly free: Buffer[] = [];
 
   constructor(
-    private readonly keep = 32,
+    private readonly keep = 24,
     private readonly maxSize = 16 * 1024 * 1024,
   ) {}
 

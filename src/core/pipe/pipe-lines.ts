@@ -7,6 +7,9 @@ import { createTee } from './tee.js';
 import type { EntryMeta } from './shipper.js';
 import type { EntrySink } from './line-feeder.js';
 
+/** The most bytes handed to the feeder at once (a pipe's own chunk size). */
+const SLICE = 64 * 1024;
+
 export interface PipeLinesOptions {
   input: Readable;
   shipper: EntrySink;
@@ -44,6 +47,8 @@ export interface LinePipe {
  * Reads a stream, splits it into lines (grouped, redacted and timed as
  * `lines` says) and line pieces, and hands each to the shipper with a
  * write-ordered id. Reading pauses while the shipper applies backpressure.
+ * The end, an error and stop() all end the feeder: the last line and an
+ * open group are kept.
  */
 export function pipeLines(options: PipeLinesOptions): LinePipe {
   const { input } = options;
@@ -60,26 +65,64 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     input.off('data', onData);
     input.off('end', onEnd);
     input.off('error', onError);
-    if (!stopped) feeder.end();
+    feeder.end();
     finish({ lines: feeder.lines, bytes, stopped, error });
   };
 
   const teeWrite = createTee(options.tee);
 
+  /**
+   * A chunk goes to the feeder in slices of at most SLICE bytes, waiting
+   * between them when the shipper asks: a chunk of tiny lines (a megabyte
+   * of empty lines is a million entries) must not become a thousand batches
+   * in memory at once.
+   */
+  let busy = false;
+  let stopping = false;
+  /** Settles at stop(): a wait for the shipper (a full spool, say) must not hold a stop. */
+  let onStop: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (onStop = resolve));
+  let ended = false;
+  /** After a chunk is fed whole: stop, end, or read on. */
+  const next = (): void => {
+    busy = false;
+    if (stopping) end(true);
+    else if (ended) end(false);
+    else if (!finished) input.resume();
+  };
+  const feed = (slice: Buffer): Promise<void> | undefined => {
+    // Into the spool first: what --tee shows (or a watcher sees) has been read for good.
+    const wait = feeder.push(slice);
+    const teeWait = teeWrite(slice);
+    if (wait && teeWait) return Promise.all([wait, teeWait]).then(() => undefined);
+    return wait ?? teeWait;
+  };
   const onData = (chunk: Buffer): void => {
     bytes += chunk.length;
-    // Into the spool first: what --tee shows (or a watcher sees) has been read for good.
-    const wait = feeder.push(chunk);
-    const teeWait = teeWrite(chunk);
-    const waits = [wait, teeWait].filter((w): w is Promise<void> => w !== undefined);
-    if (waits.length > 0) {
-      input.pause();
-      void Promise.all(waits).then(() => {
-        if (!finished) input.resume();
-      });
+    if (chunk.length <= SLICE) {
+      const wait = feed(chunk);
+      if (wait) {
+        input.pause();
+        busy = true;
+        void Promise.race([wait, stopSignal]).then(next);
+      }
+      return;
     }
+    input.pause();
+    busy = true;
+    void (async () => {
+      for (let at = 0; at < chunk.length; at += SLICE) {
+        const wait = feed(chunk.subarray(at, at + SLICE));
+        // After a stop, what was read is still taken whole, without waiting.
+        if (wait && !stopping) await Promise.race([wait, stopSignal]);
+      }
+      next();
+    })();
   };
-  const onEnd = (): void => end(false);
+  const onEnd = (): void => {
+    if (busy) ended = true;
+    else end(false);
+  };
   const onError = (err: Error): void => {
     error = err;
     end(false);
@@ -91,11 +134,12 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
   return {
     done,
     stop: () => {
-      if (finished) return;
+      if (finished || stopping) return;
+      stopping = true;
+      onStop();
       input.pause();
-      // What was read is with the shipper; a line cut short by the stop, and an open group, are kept too.
-      feeder.end();
-      end(true);
+      // A chunk being fed is taken whole first; then the line cut short by the stop is kept too.
+      if (!busy) end(true);
     },
   };
 }

@@ -14,9 +14,18 @@ export function createTee(output: Writable | undefined): (chunk: Buffer) => Prom
   return (chunk) => {
     const o = out;
     if (!o) return undefined;
+    // Gone before we could hear it go (its 'error' came before our listener): nothing to wait for.
+    if (o.destroyed || !o.writable) {
+      out = undefined;
+      return undefined;
+    }
     try {
       if (o.write(chunk)) return undefined;
     } catch {
+      out = undefined;
+      return undefined;
+    }
+    if (o.destroyed) {
       out = undefined;
       return undefined;
     }

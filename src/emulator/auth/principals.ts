@@ -15,7 +15,8 @@ import { verifyRequest } from '../signature-verifier.js';
 import { TokenIssuer } from './tokens.js';
 
 /** The profile of the session-token config file the emulator writes. */
-export const SESSION_PROFILE = 'EMULATOR_SESSION';
+export { SESSION_PROFILE } from '../defaults.js';
+import { SESSION_PROFILE } from '../defaults.js';
 /** Session tokens and RPSTs written at start are valid this long (restart, or rotate, for new ones). */
 const LONG_TOKEN_MS = 24 * 3_600_000;
 /** Tokens the federation endpoints hand out; the SDK asks for new ones when they expire. */

@@ -34,3 +34,30 @@ describe('pipeLines', () => {
     expect(r).to.include({ stopped: true, lines: 2 });
   });
 });
+
+describe('pipeLines with tiny lines', () => {
+  it('feeds a big chunk in slices and waits between them when the shipper asks, so a megabyte of empty lines is not a million entries at once', async () => {
+    let adds = 0;
+    let release: () => void = () => undefined;
+    let gate: Promise<void> | undefined;
+    const shipper: EntrySink = {
+      add: () => void adds++,
+      commit: () => {
+        if (adds < 100_000) return undefined;
+        gate ??= new Promise((r) => (release = r));
+        return gate;
+      },
+    };
+    const input = new Readable({ read() {} });
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator() });
+    input.push(Buffer.alloc(1 << 20, 0x0a));
+    input.push(null);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(adds, 'one slice past the point the shipper asked to wait, no more').to.be.at.most(100_000 + 64 * 1024);
+    release();
+    const r = await pipe.done;
+    expect(r.lines).to.equal(1 << 20);
+    expect(adds).to.equal(1 << 20);
+  });
+});
