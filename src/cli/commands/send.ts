@@ -12,6 +12,7 @@ import {
   readLogOcid,
   shutdownOption,
 } from '../options/pipe-options.js';
+import { lineOptions, readLineOptions } from '../options/line-options.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { warn } from '../io.js';
 import { adoptLeftovers } from '../recovery.js';
@@ -24,6 +25,7 @@ export const sendCommand = defineCommand({
   options: {
     ...logOcidOption,
     ...entryOptions,
+    ...lineOptions,
     ...deliveryOptions,
     ...shutdownOption,
     ...inFlightOption,
@@ -45,6 +47,8 @@ export const sendCommand = defineCommand({
     ['myapp | $0 --log-ocid ocid1.log.oc1.iad.xxx', 'ship every line myapp prints'],
     ['myapp 2>&1 | $0 --tee --log-ocid "$LOG" --subject myapp | less', 'ship and still see the output'],
     ['$0 send --dry-run --log-ocid "$LOG" < app.log', 'show the requests without sending'],
+    ['java -jar app.jar 2>&1 | $0 --multiline java --redact secrets --log-ocid "$LOG"', 'a stack trace is one entry; tokens and passwords never leave'],
+    ['$0 --time-key time --subject-key level --log-ocid "$LOG" < old.jsonl', 'replay JSON lines with their own times'],
   ],
   handler: async (argv) => {
     const { io } = argv;
@@ -53,6 +57,7 @@ export const sendCommand = defineCommand({
     }
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
     const logId = readLogOcid(argv['log-ocid'], io.env, true);
+    const lines = readLineOptions(argv, io, argv.quiet);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = argv['dry-run'] ? undefined : readSpoolSettings(argv, io.env);
@@ -66,7 +71,7 @@ export const sendCommand = defineCommand({
     if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
     const input = io.stdin;
-    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined, lines, clock: io.clock });
     const shutdown = watchShutdown(io, shutdownMs, () => pipe.stop());
     try {
       const read = await pipe.done;
@@ -76,7 +81,7 @@ export const sendCommand = defineCommand({
       stopAdopting();
       shutdown.attach(shipper);
       const result = await Promise.race([shipper.close(shutdown.closeOptions(spool !== undefined)), shutdown.aborted.then(() => shipper.abort())]);
-      progress.stop(argv.quiet || argv['dry-run'] ? undefined : summaryLine(result));
+      progress.stop(argv.quiet || argv['dry-run'] ? undefined : summaryLine(result, lines?.stats));
       if (result.stoppedBy === 'deadline') warn(io, `shutdown timeout (${shutdownMs / 1000} s) reached`);
       if (result.stoppedBy === 'stall') warn(io, stallMessage(result, shutdownMs));
       io.exitCode = reportResult(io, result);
