@@ -43,7 +43,7 @@ export function commandName(spec: CommandSpec<OptionTable>): string {
   return first.split(' ')[0] ?? first;
 }
 
-/** Groups for --help: required options first, then target, the command's own, delivery, connection, global. */
+/** Groups for --help: required options first, then target, the command's own, lines, delivery, spool, connection, global. */
 function groupOptions(yargs: Argv, options: OptionTable): Argv {
   const all: OptionTable = { ...options, ...globalOptions, ...builtinOptions };
   const keys = Object.keys(all);

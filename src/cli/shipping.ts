@@ -1,3 +1,5 @@
+import { lineStatsParts } from '../core/lines/line-stats.js';
+import type { LineStats } from '../core/lines/line-stats.js';
 import { createTee } from '../core/pipe/tee.js';
 import type { DeadLetterFile } from '../core/pipe/dead-letter.js';
 import type { Shipper, ShipResult, ShipStats } from '../core/pipe/shipper.js';
@@ -83,14 +85,15 @@ export function progressLine(stats: ShipStats, startedAt: number, now = Date.now
   return `${parts.join(', ')} (${rate}/s)`;
 }
 
-/** The summary after the end: what happened to every entry (shown on a terminal). */
-export function summaryLine(result: ShipResult): string {
+/** The summary after the end: what happened to every entry, and to lines on their way (shown on a terminal). */
+export function summaryLine(result: ShipResult, lines?: LineStats): string {
   const parts = [`${result.accepted} read`, `${result.delivered} sent`];
   if (result.recovered > 0) parts.push(`${result.recovered} recovered from earlier runs`);
   if (result.retries > 0) parts.push(`${result.retries} retries`);
   if (result.deadLettered > 0) parts.push(`${result.deadLettered} dead-lettered`);
   if (result.dropped > 0) parts.push(`${result.dropped} dropped`);
   if (result.spooled > 0) parts.push(`${result.spooled} left in the spool`);
+  if (lines !== undefined) parts.push(...lineStatsParts(lines));
   return `oci-log: ${parts.join(', ')}`;
 }
 

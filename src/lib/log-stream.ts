@@ -4,6 +4,11 @@ import { DEFAULT_BACKOFF } from '../core/delivery-policy.js';
 import { EntryIdGenerator } from '../core/pipe/entry-id.js';
 import { createLineFeeder } from '../core/pipe/line-feeder.js';
 import type { LineFeeder } from '../core/pipe/line-feeder.js';
+import type { LineOptions } from '../core/lines/line-options.js';
+import { newLineStats } from '../core/lines/line-stats.js';
+import { MULTILINE_PRESET_NAMES } from '../core/lines/multiline-presets.js';
+import type { MultilinePresetName } from '../core/lines/multiline-presets.js';
+import { Redaction, RedactSpecError } from '../core/lines/redact.js';
 import type { Shipper, ShipResult, ShipStats, WhenFull } from '../core/pipe/shipper.js';
 import { resolveConnection } from '../shipping/connection.js';
 import { MIN_SPOOL_BYTES, SPOOL_DIR_ENV, defaultSpoolDir } from '../shipping/settings.js';
@@ -67,6 +72,18 @@ export interface LogStreamOptions {
   shutdownTimeoutMs?: number;
   /** What the user must hear (outages, refusals, what is left where). Default: a line `oci-log: …` on stderr. */
   onWarning?: (message: string) => void;
+  /** Lines that belong together become one entry: a preset (`java`, `python`, `node`, `go`, `ruby`, `indented`), or a RegExp that starts each entry. */
+  multiline?: MultilinePresetName | RegExp;
+  /** A group goes after this many ms without a line. Default 1000. */
+  multilineTimeoutMs?: number;
+  /** A JSON line's top-level field that gives its entry's time (ISO 8601, or epoch s/ms/µs/ns). */
+  timeKey?: string;
+  /** A leading ISO 8601 or syslog timestamp gives the entry's time. */
+  timePrefix?: boolean;
+  /** A JSON line's top-level field that gives its entry's subject. */
+  subjectKey?: string;
+  /** Masks secrets before anything is spooled or sent: `'secrets'`, and/or regular expressions (a capture group, if any, is what is masked). */
+  redact?: readonly string[];
 }
 
 /** A Writable of lines (any chunking: partial lines wait for their end) that ships them to OCI Logging. */
@@ -88,6 +105,7 @@ function check(name: string, value: number | undefined, min: number, max: number
 /** The options, checked and resolved: what a stream needs before it starts. */
 interface Prepared {
   options: LogStreamOptions;
+  lines: LineOptions | undefined;
   warn: (message: string) => void;
   delivery: DeliverySettings;
   spool: SpoolSettings | undefined;
@@ -118,9 +136,11 @@ function prepare(options: LogStreamOptions): Prepared {
       sync: o.sync ?? false,
     };
   }
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`oci-log: ${m}\n`));
   return {
     options,
-    warn: options.onWarning ?? ((m) => process.stderr.write(`oci-log: ${m}\n`)),
+    lines: lineOptions(options, warn),
+    warn,
     delivery: {
       batchSize: check('batchSize', options.batchSize, 1, 10_000, 1000),
       batchBytes: check('batchBytes', options.batchBytes, 128 * 1024, 9 * 1024 * 1024, 4 * 1024 * 1024),
@@ -133,6 +153,36 @@ function prepare(options: LogStreamOptions): Prepared {
     spool,
     maxInFlight: check('maxInFlight', options.maxInFlight, 1, 64, 16),
     shutdownMs: check('shutdownTimeoutMs', options.shutdownTimeoutMs, 0, 3_600_000, 8000),
+  };
+}
+
+/** The line stages (redaction, multiline, the line's time and subject), or undefined when none is asked for. */
+function lineOptions(o: LogStreamOptions, warn: (message: string) => void): LineOptions | undefined {
+  if (o.multiline !== undefined && !(o.multiline instanceof RegExp) && !MULTILINE_PRESET_NAMES.includes(o.multiline)) {
+    throw new TypeError(`oci-log: multiline must be one of ${MULTILINE_PRESET_NAMES.join(', ')} or a RegExp, not ${JSON.stringify(o.multiline)}`);
+  }
+  let redaction: Redaction | undefined;
+  if (o.redact !== undefined && o.redact.length > 0) {
+    try {
+      redaction = new Redaction([...o.redact]);
+    } catch (err) {
+      if (err instanceof RedactSpecError) throw new TypeError(`oci-log: redact: ${err.message}`);
+      throw err;
+    }
+  }
+  for (const [name, value] of [['timeKey', o.timeKey], ['subjectKey', o.subjectKey]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new TypeError(`oci-log: ${name} must be a field name`);
+  }
+  const multiline = o.multiline === undefined ? undefined : o.multiline instanceof RegExp ? { start: o.multiline } : { preset: o.multiline };
+  if (redaction === undefined && multiline === undefined && o.timeKey === undefined && o.timePrefix !== true && o.subjectKey === undefined) return undefined;
+  return {
+    redaction,
+    multiline,
+    multilineTimeoutMs: check('multilineTimeoutMs', o.multilineTimeoutMs, 1, 3_600_000, 1000),
+    time: { timeKey: o.timeKey, timePrefix: o.timePrefix === true },
+    subjectKey: o.subjectKey,
+    stats: newLineStats(),
+    notice: (_kind, message) => warn(message),
   };
 }
 
@@ -205,7 +255,7 @@ class OciLogStream extends Writable implements LogStream {
       if (left.length > 0) shipper.adopt(left);
     }
     this.shipper = shipper;
-    this.feeder = createLineFeeder({ shipper, ids: new EntryIdGenerator() });
+    this.feeder = createLineFeeder({ shipper, ids: new EntryIdGenerator(), lines: this.p.lines });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

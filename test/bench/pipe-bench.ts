@@ -4,7 +4,9 @@
  * only). Prints tables; asserts nothing (timing belongs here, not in tests).
  *
  *  1. Loopback, 1M lines (~160 bytes): oci-log with its defaults (spool on),
- *     oci-log --no-spool, and the minimal client: wall, CPU (user+sys) and
+ *     oci-log --no-spool, oci-log with the line stages (--multiline java
+ *     --time-key ts --redact secrets: every line is redacted, grouped and
+ *     timed from its JSON), and the minimal client: wall, CPU (user+sys) and
  *     peak RSS, medians of interleaved runs, and the ratios.
  *  2. Tiny lines: 1M empty lines, peak RSS.
  *  3. A distant region (the emulator answers each request 200 ms late),
@@ -151,6 +153,7 @@ async function compare(designs: Array<[string, string[]]>, input: string, env: R
 }
 
 const header = ['input', 'design', 'wall s', 'CPU s', 'lines/s', 'peak RSS MB'];
+const LINE_STAGES = 'oci-log --multiline java --time-key ts --redact secrets';
 const rowOf = (input: string, name: string, lines: number, r: Run) => [input, name, fmt(r.wall, 2), fmt(r.cpu, 2), fmt(lines / r.wall), fmt(r.peakMb, 1)];
 
 const local = await startEmulatorProcess('loopback');
@@ -164,6 +167,7 @@ try {
     [
       ['oci-log (spool on)', [bin, '--log-ocid', log]],
       ['oci-log --no-spool', [bin, '--no-spool', '--log-ocid', log]],
+      [LINE_STAGES, [bin, '--multiline', 'java', '--time-key', 'ts', '--redact', 'secrets', '--log-ocid', log]],
       ['minimal client', [join(here, 'minimal-client.js'), local.url, local.configFile, local.profile, log]],
     ],
     input,
@@ -176,6 +180,10 @@ try {
     const r = results.get(name) as Run;
     rows.push(['', `${name} / minimal`, `${fmt(r.wall / floor.wall, 2)}x`, `${fmt(r.cpu / floor.cpu, 2)}x`, '', `${fmt(r.peakMb / floor.peakMb, 2)}x`]);
   }
+  // The line stages against the plain pipe: lines/s ratio (target 0.7x or more), CPU and memory.
+  const plain = results.get('oci-log (spool on)') as Run;
+  const staged = results.get(LINE_STAGES) as Run;
+  rows.push(['', 'line stages / oci-log', '', `${fmt(staged.cpu / plain.cpu, 2)}x`, `${fmt(plain.wall / staged.wall, 2)}x`, `${fmt(staged.peakMb / plain.peakMb, 2)}x`]);
 
   // 2. Tiny lines.
   const empty = makeInput('empty-1m', LINES, () => '');

@@ -51,10 +51,28 @@ describe('oci-log as a library', function () {
     expect(stream.stats().delivered).to.equal(3);
   });
 
+  it('takes the line stages as options: multiline, the line\'s own time, redaction', async () => {
+    const log = await newLog();
+    const stream = createLogStream({ logOcid: log, env: envFor(), multiline: 'java', timeKey: 'ts', redact: ['secrets'], onWarning: () => undefined });
+    stream.write('{"ts":"2026-11-30T10:00:00.000Z","msg":"login","password":"hunter2"}\n');
+    stream.write('java.lang.IllegalStateException: boom\n\tat com.example.A.run(A.java:10)\n\tat com.example.Main.main(Main.java:5)\n');
+    stream.end('after\n');
+    const r = await stream.result;
+    expect(r.delivered).to.equal(3);
+    const entries = await emu.entries(log);
+    expect(entries[0]?.time).to.equal('2026-11-30T10:00:00.000Z');
+    expect(entries[0]?.data).to.not.contain('hunter2');
+    expect(entries[0]?.data).to.contain('[REDACTED]');
+    expect(entries[1]?.data.split('\n')).to.have.length(3);
+    expect(entries[2]?.data).to.equal('after');
+  });
+
   it('refuses bad options at once, naming the option', () => {
     expect(() => createLogStream({ logOcid: 'ocid1.loggroup.oc1.iad.x' })).to.throw(TypeError, 'logOcid');
     expect(() => createLogStream({ logOcid: 'ocid1.log.oc1.iad.x', batchSize: 0 })).to.throw(RangeError, 'batchSize');
     expect(() => createLogStream({ logOcid: 'ocid1.log.oc1.iad.x', spool: { whenFull: 'later' as never } })).to.throw(TypeError, 'whenFull');
+    expect(() => createLogStream({ logOcid: 'ocid1.log.oc1.iad.x', multiline: 'cobol' as never })).to.throw(TypeError, 'multiline');
+    expect(() => createLogStream({ logOcid: 'ocid1.log.oc1.iad.x', redact: ['(unclosed'] })).to.throw(TypeError, 'redact');
   });
 
   it('a setup that cannot work fails the stream with the reason (and result rejects)', async () => {

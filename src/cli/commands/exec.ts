@@ -4,6 +4,7 @@ import { formatDuration } from '../../core/duration.js';
 import { childExitStatus, runChild } from '../../core/exec/run-child.js';
 import type { StreamName } from '../../core/exec/run-child.js';
 import { ENVELOPE_SUBJECT, endEntryData, outputLineData, spawnErrorMessage, startEntryData } from '../../core/exec/run-envelope.js';
+import { Redactor } from '../../core/lines/redact.js';
 import { EntryIdGenerator } from '../../core/pipe/entry-id.js';
 import { MAX_ENTRY_CHARS } from '../../core/pipe/entry-pieces.js';
 import { createLineFeeder } from '../../core/pipe/line-feeder.js';
@@ -13,6 +14,7 @@ import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, shutdownOption } from '../options/pipe-options.js';
+import { lineOptions, readLineOptions } from '../options/line-options.js';
 import { createOption, logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
@@ -32,6 +34,7 @@ export const execCommand = defineCommand({
     ...logCompartmentOption,
     source: entryOptions.source,
     type: { ...entryOptions.type, default: 'oci-log.exec' },
+    ...lineOptions,
     ...deliveryOptions,
     ...shutdownOption,
     ...inFlightOption,
@@ -69,6 +72,7 @@ export const execCommand = defineCommand({
   examples: [
     ['$0 exec --log-ocid "$LOG" -- /usr/local/bin/backup --full', 'run a job, ship both streams, exit with its status'],
     ['$0 exec --log-ocid "$LOG" --timeout 2h --tee -- ./nightly.sh', 'end it after 2 hours; cron still mails the output'],
+    ['$0 exec --log-ocid "$LOG" --multiline python --redact secrets -- ./job.py', "the job's traceback on stderr is one entry"],
   ],
   usage: '$0 exec [options] -- COMMAND [ARGS...]',
   epilogue:
@@ -83,6 +87,7 @@ export const execCommand = defineCommand({
     if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
     const timeoutMs = argv.timeout;
     const killGraceMs = argv['kill-after'];
+    const lines = readLineOptions(argv, io, argv.quiet);
     const logId = await resolveLogTarget(argv, io, true);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
@@ -102,15 +107,16 @@ export const execCommand = defineCommand({
     const progress = await startProgress(io, argv.quiet || argv.tee, () => shipper.stats());
     const ids = new EntryIdGenerator();
     const run = { run: ids.next(), command: words, host: hostname() };
+    const redactor = lines?.redaction === undefined ? undefined : new Redactor(lines.redaction, lines.stats);
     const envelope = (data: string): Promise<void> | undefined => {
-      shipper.add(data, ids.next(), Date.now(), { subject: ENVELOPE_SUBJECT });
+      shipper.add(redactor === undefined ? data : redactor.text(data), ids.next(), Date.now(), { subject: ENVELOPE_SUBJECT });
       return shipper.commit();
     };
 
-    const feeders: Record<StreamName, LineFeeder> = {
-      stdout: createLineFeeder({ shipper, ids, meta: { subject: 'stdout' }, wrap: (line) => outputLineData(run.run, 'stdout', line), maxPieceChars: EXEC_PIECE_CHARS }),
-      stderr: createLineFeeder({ shipper, ids, meta: { subject: 'stderr' }, wrap: (line) => outputLineData(run.run, 'stderr', line), maxPieceChars: EXEC_PIECE_CHARS }),
-    };
+    // Each stream has a feeder of its own: a traceback on stderr is grouped apart from what stdout prints meanwhile.
+    const feeder = (stream: StreamName): LineFeeder =>
+      createLineFeeder({ shipper, ids, meta: { subject: stream }, wrap: (line) => outputLineData(run.run, stream, line), maxPieceChars: EXEC_PIECE_CHARS, lines, clock: io.clock });
+    const feeders: Record<StreamName, LineFeeder> = { stdout: feeder('stdout'), stderr: feeder('stderr') };
     const tees: Record<StreamName, (c: Buffer) => Promise<void> | undefined> = {
       stdout: createTee(argv.tee ? io.stdout : undefined),
       stderr: createTee(argv.tee ? io.stderr : undefined),
@@ -164,7 +170,7 @@ export const execCommand = defineCommand({
       // When the service stayed away through the grace period, the end entry joins the rest in the spool at once.
       const closeOptions = sofar === undefined || sofar.waiting > 0 ? { deadlineAt: 0 } : shutdown.closeOptions(spooled);
       const result = await Promise.race([shipper.close(closeOptions), shutdown.aborted.then(() => shipper.abort())]);
-      progress.stop(argv.quiet || argv.tee ? undefined : summaryLine(result));
+      progress.stop(argv.quiet || argv.tee ? undefined : summaryLine(result, lines?.stats));
       if (result.stoppedBy === 'stall' || (result.spooled > 0 && result.stoppedBy === 'deadline' && shutdown.signalledAt === undefined)) warn(io, stallMessage(result, shutdownMs));
       if (result.stoppedBy === 'deadline' && shutdown.signalledAt !== undefined) warn(io, `shutdown timeout (${shutdownMs / 1000} s) reached`);
       const delivered = reportResult(io, result);

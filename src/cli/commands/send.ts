@@ -12,6 +12,7 @@ import {
   readDeliverySettings,
   shutdownOption,
 } from '../options/pipe-options.js';
+import { lineOptions, readLineOptions } from '../options/line-options.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { warn } from '../io.js';
 import { adoptLeftovers } from '../recovery.js';
@@ -27,6 +28,7 @@ export const sendCommand = defineCommand({
     ...createOption,
     ...logCompartmentOption,
     ...entryOptions,
+    ...lineOptions,
     ...deliveryOptions,
     ...shutdownOption,
     ...inFlightOption,
@@ -49,6 +51,8 @@ export const sendCommand = defineCommand({
     ['myapp 2>&1 | $0 --tee --log-ocid "$LOG" --subject myapp | less', 'ship and still see the output'],
     ['$0 send --dry-run --log-ocid "$LOG" < app.log', 'show the requests without sending'],
     ['myapp | $0 --log app/web --create', 'ship to log web of group app, made on first use'],
+    ['java -jar app.jar 2>&1 | $0 --multiline java --redact secrets --log-ocid "$LOG"', 'a stack trace is one entry; tokens and passwords never leave'],
+    ['$0 --time-key time --subject-key level --log-ocid "$LOG" < old.jsonl', 'replay JSON lines with their own times'],
   ],
   handler: async (argv) => {
     const { io } = argv;
@@ -56,6 +60,7 @@ export const sendCommand = defineCommand({
       throw new UsageError(`unexpected argument ${String(argv._[argv._[0] === 'send' ? 1 : 0])}: oci-log reads the lines to send from stdin`);
     }
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
+    const lines = readLineOptions(argv, io, argv.quiet);
     const logId = await resolveLogTarget(argv, io, true);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
@@ -70,7 +75,7 @@ export const sendCommand = defineCommand({
     if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');
     const progress = await startProgress(io, argv.quiet || argv['dry-run'], () => shipper.stats());
     const input = io.stdin;
-    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined });
+    const pipe = pipeLines({ input, shipper, ids: new EntryIdGenerator(), tee: argv.tee ? io.stdout : undefined, lines, clock: io.clock });
     const shutdown = watchShutdown(io, shutdownMs, () => pipe.stop());
     try {
       const read = await pipe.done;
@@ -80,7 +85,7 @@ export const sendCommand = defineCommand({
       stopAdopting();
       shutdown.attach(shipper);
       const result = await Promise.race([shipper.close(shutdown.closeOptions(spool !== undefined)), shutdown.aborted.then(() => shipper.abort())]);
-      progress.stop(argv.quiet || argv['dry-run'] ? undefined : summaryLine(result));
+      progress.stop(argv.quiet || argv['dry-run'] ? undefined : summaryLine(result, lines?.stats));
       if (result.stoppedBy === 'deadline') warn(io, `shutdown timeout (${shutdownMs / 1000} s) reached`);
       if (result.stoppedBy === 'stall') warn(io, stallMessage(result, shutdownMs));
       io.exitCode = reportResult(io, result);

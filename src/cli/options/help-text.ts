@@ -28,7 +28,8 @@ export function toYargsOption(spec: OptionSpec): Options {
   return {
     type: spec.type === 'boolean' ? 'boolean' : 'string',
     describe: helpDescription(spec),
-    ...('array' in spec && spec.array ? { array: true } : {}),
+    // One value per occurrence (--redact A --redact B): without nargs an array flag would swallow exec's command.
+    ...('array' in spec && spec.array ? { array: true, nargs: 1 } : {}),
     ...(spec.alias === undefined ? {} : { alias: spec.alias }),
   };
 }

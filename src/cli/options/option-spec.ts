@@ -4,12 +4,13 @@ import type { BareUnit } from '../../core/duration.js';
  * Where an option is listed in --help, the man page and the README:
  * - `target`: which log, and what the entries say about themselves;
  * - `command`: the command's own options (the default);
+ * - `lines`: what happens to lines before they are entries: multiline, their time and subject, redaction (send, exec);
  * - `delivery`: batching, retries and the dead-letter file (send, replay, exec);
  * - `spool`: the write-ahead spool (send, exec);
  * - `connection`: credentials and endpoint, as the OCI CLI names them (documented once);
  * - `global`: accepted by every command (documented once).
  */
-export type OptionGroup = 'target' | 'command' | 'delivery' | 'spool' | 'connection' | 'global';
+export type OptionGroup = 'target' | 'command' | 'lines' | 'delivery' | 'spool' | 'connection' | 'global';
 
 interface BaseOptionSpec {
   /**
@@ -121,6 +122,7 @@ export type OptionValues<T extends OptionTable> = {
 export const GROUP_HEADINGS: Record<OptionGroup, string> = {
   target: 'Target:',
   command: 'Options:',
+  lines: 'Lines (multiline, their own time and subject, redaction):',
   delivery: 'Batching and delivery:',
   spool: 'Spool (what waits on disk until delivered):',
   connection: 'Connection (as the OCI CLI):',
@@ -128,7 +130,7 @@ export const GROUP_HEADINGS: Record<OptionGroup, string> = {
 };
 
 /** The order groups are shown in, after the required options. */
-export const GROUP_ORDER: readonly OptionGroup[] = ['target', 'command', 'delivery', 'spool', 'connection', 'global'];
+export const GROUP_ORDER: readonly OptionGroup[] = ['target', 'command', 'lines', 'delivery', 'spool', 'connection', 'global'];
 
 /** The value's name in the docs. */
 export function argName(spec: OptionSpec): string | undefined {

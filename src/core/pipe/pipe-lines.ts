@@ -1,4 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../clock.js';
+import type { LineOptions } from '../lines/line-options.js';
 import type { EntryIdGenerator } from './entry-id.js';
 import { createLineFeeder } from './line-feeder.js';
 import { createTee } from './tee.js';
@@ -20,6 +22,9 @@ export interface PipeLinesOptions {
   wrap?: (text: string) => string;
   /** Max characters a piece may have (10,000 unless the wrapper needs room). */
   maxPieceChars?: number;
+  /** Redaction, multiline, the line's own time and subject (see LineFeederOptions). */
+  lines?: LineOptions | undefined;
+  clock?: Clock;
   now?: () => number;
 }
 
@@ -39,9 +44,11 @@ export interface LinePipe {
 }
 
 /**
- * Reads a stream, splits it into lines and line pieces, and hands each to the
- * shipper with the time it was read and a write-ordered id. Reading pauses
- * while the shipper applies backpressure.
+ * Reads a stream, splits it into lines (grouped, redacted and timed as
+ * `lines` says) and line pieces, and hands each to the shipper with a
+ * write-ordered id. Reading pauses while the shipper applies backpressure.
+ * The end, an error and stop() all end the feeder: the last line and an
+ * open group are kept.
  */
 export function pipeLines(options: PipeLinesOptions): LinePipe {
   const { input } = options;

@@ -52,12 +52,16 @@ export class RunMeta {
 
 /** Hands out one RunMeta per (source, type, subject, log), so runs compare by identity. */
 export class RunMetas {
+  /** Kept at most: --subject-key can make a subject of every line, and a run's meta need not live longer than its run. */
+  private static readonly LIMIT = 1024;
   private readonly known = new Map<string, RunMeta>();
 
   get(source: string, type: string, subject: string | undefined, logId: string): RunMeta {
     const key = `${logId}\u0000${source}\u0000${type}\u0000${subject === undefined ? '\u0001' : subject}`;
     let meta = this.known.get(key);
     if (!meta) {
+      // Starting afresh costs at most a new run (entry batch) for the next entry of a meta seen before.
+      if (this.known.size >= RunMetas.LIMIT) this.known.clear();
       meta = new RunMeta(source, type, subject, logId);
       this.known.set(key, meta);
     }

@@ -105,3 +105,15 @@ describe('the PutLogs body writer', () => {
     expect(body.logEntryBatches.flatMap((b) => b.entries.map((e) => e.data))).to.deep.equal(['one', 'two\nlines', 'three', 'four', 'five', 'six']);
   });
 });
+
+describe('run metas', () => {
+  it('keeps at most 1024, so a subject per line (--subject-key on a unique field) cannot grow memory without end', () => {
+    const metas = new RunMetas();
+    const first = metas.get('src', 'type', 'subject-0', 'log');
+    expect(metas.get('src', 'type', 'subject-0', 'log')).to.equal(first);
+    for (let i = 1; i <= 1024; i++) metas.get('src', 'type', `subject-${i}`, 'log');
+    const again = metas.get('src', 'type', 'subject-0', 'log');
+    expect(again).to.not.equal(first);
+    expect(again).to.deep.include({ source: 'src', type: 'type', subject: 'subject-0', logId: 'log' });
+  });
+});
