@@ -13,7 +13,7 @@ describe('typos and misplaced arguments', () => {
       [['list-logs', 'ocid1.loggroup.oc1.iad.aaaa'], 'unexpected argument ocid1.loggroup.oc1.iad.aaaa: give it as --log-group-id ocid1.loggroup.oc1.iad.aaaa'],
       [['query', '--limt', '5'], 'oci-log query has no option --limt; did you mean --limit?'],
       [['query', '--folow'], 'oci-log query has no option --folow; did you mean --follow?'],
-      [['--timeout', '10m'], 'oci-log send has no option --timeout (it is an option of oci-log exec); did you mean --request-timeout or --shutdown-timeout?'],
+      [['--timeout', '10m'], 'oci-log send has no option --timeout (it is an option of oci-log exec); did you mean --multiline-timeout, --request-timeout or --shutdown-timeout?'],
       [['exec', '--tee', 'backup'], 'unexpected argument backup: put the command after --, as in oci-log exec [options] -- backup ...'],
       [['app/web'], 'unexpected argument app/web: give a log by name as --log app/web'],
       [['query', '-x'], 'oci-log query has no option -x\n'],
