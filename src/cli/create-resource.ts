@@ -32,41 +32,47 @@ export interface CreateSpec {
  * the new OCID alone on stdout.
  */
 export async function createResource(io: CliIo, ctx: ServiceContext, spec: CreateSpec): Promise<void> {
-  const existing = async (cause?: unknown): Promise<boolean> => {
+  io.stdout.write(`${await ensureResource(io, ctx, spec)}\n`);
+}
+
+/**
+ * createResource's rules without the printing: returns the OCID (of the
+ * existing resource with ifNotExists, else of the new one; the work
+ * request's with wait false). For --log GROUP/LOG --create.
+ */
+export async function ensureResource(io: CliIo, ctx: ServiceContext, spec: CreateSpec): Promise<string> {
+  const existing = async (cause?: unknown): Promise<string | undefined> => {
     const found = await spec.findExisting();
-    if (!found) return false;
+    if (!found) return undefined;
     if (!spec.ifNotExists) {
       throw new ServiceError(
         `${spec.duplicate}: ${found.id} (use --if-not-exists to reuse it)`,
         cause instanceof ServiceError ? cause : { status: 409, serviceCode: 'Conflict', serviceMessage: undefined, opcRequestId: undefined },
       );
     }
-    io.stdout.write(`${found.id}\n`);
-    return true;
+    return found.id;
   };
-  if (await existing()) return;
+  const before = await existing();
+  if (before !== undefined) return before;
   const what = `creating ${spec.what}`;
   const retryToken = randomUUID();
   let workRequestId: string;
   try {
     workRequestId = (await callService(what, () => spec.create(retryToken))).opcWorkRequestId;
   } catch (err) {
-    if (err instanceof ServiceError && err.status === 409 && (await existing(err))) return;
+    const raced = err instanceof ServiceError && err.status === 409 ? await existing(err) : undefined;
+    if (raced !== undefined) return raced;
     throw err;
   }
-  if (!spec.wait) {
-    io.stdout.write(`${workRequestId}\n`);
-    return;
-  }
+  if (!spec.wait) return workRequestId;
   const spinner = await startSpinner(io, `waiting for work request ${workRequestId}`, spec.quiet);
-  let created: string;
   try {
-    created = await waitForWorkRequest(ctx.clients, workRequestId, what, { clock: io.clock });
+    return await waitForWorkRequest(ctx.clients, workRequestId, what, { clock: io.clock });
   } catch (err) {
-    if (err instanceof ServiceError && err.serviceCode === 'FAILED' && spec.ifNotExists && (await existing(err))) return;
+    const raced = err instanceof ServiceError && err.serviceCode === 'FAILED' && spec.ifNotExists ? await existing(err) : undefined;
+    if (raced !== undefined) return raced;
     throw err;
   } finally {
     spinner.stop();
   }
-  io.stdout.write(`${created}\n`);
 }

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import { commands } from './commands/index.js';
+import { completionCommands } from './completion.js';
 import { builtinOptions, globalOptions } from './options/global-options.js';
 import { toYargsOption } from './options/help-text.js';
 import type { CliIo } from './io.js';
+import { explainUnknown, unknownArguments } from './unknown-arguments.js';
 import { systemClock } from '../core/clock.js';
 import { EXIT_STATUSES, ExitCode, OciLogError, UsageError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -40,9 +42,10 @@ export function buildParser(args: readonly string[], width: number | null = MAX_
     .epilogue(EPILOGUE)
     .fail((message: string | undefined, err: Error | undefined) => {
       if (err) throw err;
-      throw new UsageError(message ?? 'invalid arguments');
+      const unknown = unknownArguments(message ?? '');
+      throw new UsageError(unknown ? explainUnknown(args, unknown, commands) : (message ?? 'invalid arguments'));
     });
-  for (const command of commands) parser = parser.command(command);
+  for (const command of [...commands, ...completionCommands(commands)]) parser = parser.command(command);
   return parser;
 }
 

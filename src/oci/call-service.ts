@@ -12,6 +12,29 @@ import { toServiceError } from './service-error.js';
 export interface AttemptContext {
   signal: AbortSignal;
   retryAfterMs: number | undefined;
+  /** The origin the attempt's request went to, once sent. */
+  networkHost?: string;
+  /** What the network said when no answer came ("https://host: ECONNREFUSED"): the SDK's errors keep only "fetch failed". */
+  networkError?: string;
+}
+
+/**
+ * A network failure as PutLogs errors say it: the origin the request went to
+ * and the error code (ECONNREFUSED, ENOTFOUND, ETIMEDOUT, a TLS code), from
+ * fetch's error or its cause.
+ */
+export function describeNetworkError(err: unknown, uri: string): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { message?: unknown; code?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const code = typeof e.cause?.code === 'string' ? e.cause.code : typeof e.code === 'string' ? e.code : undefined;
+  const message = typeof e.cause?.message === 'string' ? e.cause.message : typeof e.message === 'string' ? e.message : String(err);
+  let origin = uri;
+  try {
+    origin = new URL(uri).origin;
+  } catch {
+    // not a URL: said as it is
+  }
+  const what = code === undefined ? message : message.includes(code) ? message : `${code} ${message}`;
+  return `${origin}: ${what}`;
 }
 
 const attempts = new AsyncLocalStorage<AttemptContext>();
@@ -134,7 +157,12 @@ export async function callService<T>(what: string, call: () => Promise<T>, optio
         status !== undefined
           ? toServiceError({ status, serviceCode: e.serviceCode, serviceMessage: e.message, opcRequestId: e.opcRequestId ?? undefined }, what, err)
           : toServiceError(
-              { status: undefined, serviceCode: undefined, serviceMessage: timedOut ? `no answer within ${timeoutMs / 1000} s` : describeNetwork(err), opcRequestId: undefined },
+              {
+                status: undefined,
+                serviceCode: undefined,
+                serviceMessage: timedOut ? `no answer within ${timeoutMs / 1000} s${context.networkHost ? ` from ${context.networkHost}` : ''}` : (context.networkError ?? describeNetwork(err)),
+                opcRequestId: undefined,
+              },
               what,
               err,
             );

@@ -2,7 +2,7 @@ import type { AuthenticationDetailsProvider, HttpClient } from 'oci-common';
 import type { LoggingManagementClient } from 'oci-logging';
 import type { LogSearchClient } from 'oci-loggingsearch';
 import { parseRetryAfter } from '../core/delivery-policy.js';
-import { currentAttempt, setSdkChatterSink, withQuietSdk } from './call-service.js';
+import { currentAttempt, describeNetworkError, setSdkChatterSink, withQuietSdk } from './call-service.js';
 import type { ConnectionSettings, Credentials } from './connection-settings.js';
 import { serviceEndpoint } from './service-endpoints.js';
 
@@ -34,8 +34,17 @@ async function signalAwareHttpClient(provider: AuthenticationDetailsProvider): P
   const inner = new common.FetchHttpClient(new common.DefaultRequestSigner(provider), null, perRequest);
   return {
     send: async (...args: Parameters<HttpClient['send']>) => {
-      const response = await inner.send(...args);
       const context = currentAttempt();
+      const uri = args[0].uri;
+      if (context) context.networkHost = new URL(uri).origin;
+      let response: Response;
+      try {
+        response = await inner.send(...args);
+      } catch (err) {
+        // The SDK turns this into "fetch failed" and drops the cause: keep the host and the code for the message.
+        if (context) context.networkError = describeNetworkError(err, uri);
+        throw err;
+      }
       if (context && (response.status === 429 || response.status === 503)) context.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       return response;
     },

@@ -1,5 +1,6 @@
 import { listLogGroups } from '../../oci/log-management.js';
 import { createResource } from '../create-resource.js';
+import { checkDisplayName } from './create-log.js';
 import { defineCommand } from '../define-command.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { compartmentOption, createOptions } from '../options/manage-options.js';
@@ -18,6 +19,7 @@ export const createLogGroupCommand = defineCommand({
   examples: [['LG=$($0 create-log-group --display-name app-logs --if-not-exists)', 'create a group (or reuse it) in the tenancy']],
   handler: async (argv) => {
     const { io } = argv;
+    checkDisplayName('display-name', argv['display-name']);
     const ctx = await openServices(argv, io);
     try {
       const compartmentId = compartmentOf(argv['compartment-id'], ctx.credentials);

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { displayNameProblem } from '../../core/display-name.js';
 import { listLogs } from '../../oci/log-management.js';
 import { createResource } from '../create-resource.js';
 import { defineCommand } from '../define-command.js';
@@ -6,6 +7,13 @@ import { resolveLogGroup } from '../log-groups.js';
 import { connectionOptions } from '../options/connection-options.js';
 import { compartmentOption, createOptions, logGroupOptions } from '../options/manage-options.js';
 import { openServices } from '../service-context.js';
+
+/** --display-name (or a name in --log GROUP/LOG) checked as the service would, before any call. */
+export function checkDisplayName(flag: string, name: string): string {
+  const problem = displayNameProblem(name);
+  if (problem) throw new UsageError(`--${flag} ${name === '' ? '""' : name}: ${problem}`);
+  return name;
+}
 
 export function checkRetention(days: number | undefined): number | undefined {
   if (days === undefined) return undefined;
@@ -38,6 +46,7 @@ export const createLogCommand = defineCommand({
   handler: async (argv) => {
     const { io } = argv;
     const retention = checkRetention(argv['retention-duration']);
+    checkDisplayName('display-name', argv['display-name']);
     if (!argv['log-group-id'] && !argv['log-group']) throw new UsageError('which log group? give --log-group-id OCID or --log-group NAME');
     const ctx = await openServices(argv, io);
     try {

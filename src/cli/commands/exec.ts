@@ -13,8 +13,9 @@ import { createTee } from '../../core/pipe/tee.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { defaultSource, deliveryOptions, entryOptions, logOcidOption, readDeliverySettings, shutdownOption } from '../options/pipe-options.js';
 import { lineOptions, readLineOptions } from '../options/line-options.js';
+import { createOption, logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { inFlightOption, readSpoolSettings, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
@@ -28,6 +29,9 @@ export const execCommand = defineCommand({
   describe: 'Run a command and ship its stdout and stderr, with start and end entries (for cron)',
   options: {
     ...logOcidOption,
+    ...logNameOption,
+    ...createOption,
+    ...logCompartmentOption,
     source: entryOptions.source,
     type: { ...entryOptions.type, default: 'oci-log.exec' },
     ...lineOptions,
@@ -83,8 +87,8 @@ export const execCommand = defineCommand({
     if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
     const timeoutMs = argv.timeout;
     const killGraceMs = argv['kill-after'];
-    const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const lines = readLineOptions(argv, io, argv.quiet);
+    const logId = await resolveLogTarget(argv, io, true);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = readSpoolSettings(argv, io.env);

@@ -11,6 +11,7 @@ import { connectionOptions } from '../options/connection-options.js';
 import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
 import { defaultSpoolDir, inFlightOption, spoolOptions } from '../options/spool-options.js';
 import { adoptLeftovers } from '../recovery.js';
+import { logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
 
@@ -33,6 +34,8 @@ export const flushCommand = defineCommand({
       arg: 'OCID',
       description: 'Deliver (or list) only what waits for this log',
     },
+    ...logNameOption,
+    ...logCompartmentOption,
     list: {
       type: 'boolean',
       default: false,
@@ -50,7 +53,7 @@ export const flushCommand = defineCommand({
   handler: async (argv) => {
     const { io } = argv;
     const dir = resolve(argv['spool-dir'] || io.env[spoolOptions['spool-dir'].env] || defaultSpoolDir(io.env));
-    const logId = readLogOcid(argv['log-ocid'], {}, false);
+    const logId = argv.log !== undefined ? await resolveLogTarget(argv, io, false) : readLogOcid(argv['log-ocid'], {}, false);
     if (!existsSync(dir)) {
       if (!argv.list) warn(io, `the spool ${dir} is empty`);
       return;

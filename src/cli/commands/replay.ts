@@ -1,5 +1,5 @@
-import { accessSync, constants, renameSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { DeadLetterFile, recordLine } from '../../core/pipe/dead-letter.js';
 import { readRecordFile } from '../../core/pipe/dead-letter-reader.js';
@@ -39,6 +39,31 @@ function sumStats(shippers: Iterable<Shipper>): ShipStats {
   return total;
 }
 
+/**
+ * The files to replay: each argument as given, a folder as the `*.jsonl`
+ * files directly in it (as the dead-letter folder holds them), in name order,
+ * which is time order for the default dead-letter files.
+ */
+export function replayFiles(args: readonly string[]): string[] {
+  return args.flatMap((arg) => {
+    const path = resolve(arg);
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      return [path]; // reported below, with the others
+    }
+    if (!isDir) return [path];
+    const found = readdirSync(path)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort()
+      .map((name) => join(path, name))
+      .filter((file) => statSync(file).isFile());
+    if (found.length === 0) throw new ConfigError(`cannot replay ${path}: a folder with no .jsonl files in it`);
+    return found;
+  });
+}
+
 export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
@@ -56,12 +81,13 @@ export const replayCommand = defineCommand({
     ...connectionOptions,
   },
   examples: [
+    ['$0 replay ~/.local/state/oci-log/dead-letter', 'every *.jsonl file of the folder'],
     ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
-  configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines)' }),
+  configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines), or folders: their *.jsonl files' }),
   handler: async (argv) => {
     const { io } = argv;
-    const files = ((argv as unknown as { file: string[] }).file ?? []).map((f) => resolve(f));
+    const files = replayFiles((argv as unknown as { file: string[] }).file ?? []);
     for (const file of files) {
       try {
         accessSync(file, constants.R_OK | constants.W_OK);

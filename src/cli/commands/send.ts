@@ -2,6 +2,7 @@ import { UsageError } from '../../errors.js';
 import { EntryIdGenerator } from '../../core/pipe/entry-id.js';
 import { pipeLines } from '../../core/pipe/pipe-lines.js';
 import { defineCommand } from '../define-command.js';
+import { createOption, logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
 import { connectionOptions } from '../options/connection-options.js';
 import {
   defaultSource,
@@ -9,7 +10,6 @@ import {
   entryOptions,
   logOcidOption,
   readDeliverySettings,
-  readLogOcid,
   shutdownOption,
 } from '../options/pipe-options.js';
 import { lineOptions, readLineOptions } from '../options/line-options.js';
@@ -24,6 +24,9 @@ export const sendCommand = defineCommand({
   describe: 'Send stdin to a log, one entry per line (the default command)',
   options: {
     ...logOcidOption,
+    ...logNameOption,
+    ...createOption,
+    ...logCompartmentOption,
     ...entryOptions,
     ...lineOptions,
     ...deliveryOptions,
@@ -47,6 +50,7 @@ export const sendCommand = defineCommand({
     ['myapp | $0 --log-ocid ocid1.log.oc1.iad.xxx', 'ship every line myapp prints'],
     ['myapp 2>&1 | $0 --tee --log-ocid "$LOG" --subject myapp | less', 'ship and still see the output'],
     ['$0 send --dry-run --log-ocid "$LOG" < app.log', 'show the requests without sending'],
+    ['myapp | $0 --log app/web --create', 'ship to log web of group app, made on first use'],
     ['java -jar app.jar 2>&1 | $0 --multiline java --redact secrets --log-ocid "$LOG"', 'a stack trace is one entry; tokens and passwords never leave'],
     ['$0 --time-key time --subject-key level --log-ocid "$LOG" < old.jsonl', 'replay JSON lines with their own times'],
   ],
@@ -56,8 +60,8 @@ export const sendCommand = defineCommand({
       throw new UsageError(`unexpected argument ${String(argv._[argv._[0] === 'send' ? 1 : 0])}: oci-log reads the lines to send from stdin`);
     }
     if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
-    const logId = readLogOcid(argv['log-ocid'], io.env, true);
     const lines = readLineOptions(argv, io, argv.quiet);
+    const logId = await resolveLogTarget(argv, io, true);
     const delivery = readDeliverySettings(argv);
     const shutdownMs = argv['shutdown-timeout'];
     const spoolSettings = argv['dry-run'] ? undefined : readSpoolSettings(argv, io.env);

@@ -48,6 +48,8 @@ export const connectionOptions = {
     env: CONNECTION_ENV.region,
     defaultText: "the profile's region",
     description: 'Region, e.g. us-ashburn-1',
+    details:
+      "An identifier (us-ashburn-1) or the OCI SDK's short code (iad). One the SDK does not know (a newer region) is reached in the domain of OCI_DEFAULT_REALM, else oraclecloud.com, as the SDK does; anything else is exit 2, naming the region.",
   },
   endpoint: {
     type: 'string',

@@ -32,7 +32,7 @@ function cell(column: string, value: unknown): string {
  */
 export function formatRows(rows: readonly ResultRow[], output: Output): string {
   if (output === 'json') return JSON.stringify(rows, null, 2) + '\n';
-  if (output === 'jsonl') return rows.map((r) => JSON.stringify(r) + '\n').join('');
+  if (output === 'jsonl' || output === 'raw') return rows.map((r) => JSON.stringify(r) + '\n').join('');
   if (rows.length === 0) return '';
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return formatTable(

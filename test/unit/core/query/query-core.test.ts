@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { MAX_WINDOW_MS, parseTimeArg, splitWindows } from '../../../../src/core/query/time-range.js';
+import { MAX_WINDOW_MS, splitWindows } from '../../../../src/core/query/time-range.js';
+import { parseWhen } from '../../../../src/core/query/time-input.js';
 import { buildSearchQuery, quoteLiteral } from '../../../../src/core/query/search-query.js';
 import { tokenize } from '../../../../src/emulator/query/lexer.js';
 import { SeenIds, compareEntries, toLogEntry } from '../../../../src/core/query/entries.js';
@@ -13,19 +14,21 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 const entry = (time: string, id: string, data: unknown = 'x', subject?: string): LogEntry => ({ time, id, data, source: 's', type: 't', subject, logId: 'L' });
 
 describe('query: time ranges', () => {
-  it('reads durations back from now and ISO-8601 times', () => {
-    expect(parseTimeArg('since', '15m', NOW)).to.equal(NOW - 15 * 60_000);
-    expect(parseTimeArg('since', '2h', NOW)).to.equal(NOW - 7_200_000);
-    expect(parseTimeArg('since', '3d', NOW)).to.equal(NOW - 3 * 86_400_000);
-    expect(parseTimeArg('since', '1w', NOW)).to.equal(NOW - 7 * 86_400_000);
-    expect(parseTimeArg('since', '2026-11-01T08:00:00Z', NOW)).to.equal(Date.parse('2026-11-01T08:00:00Z'));
-    expect(parseTimeArg('since', '2026-11-01T08:00:00+02:00', NOW)).to.equal(Date.parse('2026-11-01T06:00:00Z'));
-    expect(parseTimeArg('until', '2026-11-01', NOW)).to.equal(Date.parse('2026-11-01T00:00:00Z'));
+  it('reads durations back from now and ISO-8601 times', async () => {
+    expect(await parseWhen('since', '15m', NOW)).to.equal(NOW - 15 * 60_000);
+    expect(await parseWhen('since', '2h', NOW)).to.equal(NOW - 7_200_000);
+    expect(await parseWhen('since', '3d', NOW)).to.equal(NOW - 3 * 86_400_000);
+    expect(await parseWhen('since', '1w', NOW)).to.equal(NOW - 7 * 86_400_000);
+    expect(await parseWhen('since', '2026-11-01T08:00:00Z', NOW)).to.equal(Date.parse('2026-11-01T08:00:00Z'));
+    expect(await parseWhen('since', '2026-11-01T08:00:00+02:00', NOW)).to.equal(Date.parse('2026-11-01T06:00:00Z'));
+    expect(await parseWhen('until', '2026-11-01', NOW)).to.equal(Date.parse('2026-11-01T00:00:00Z'));
   });
 
-  it('refuses bad durations with a usage error naming the flag', () => {
-    for (const bad of ['15', '15 minutes', '-1h', '1y', 'yesterday', '2026-13-45T00:00:00Z', '']) {
-      expect(() => parseTimeArg('since', bad, NOW), bad).to.throw(UsageError, /^--since /);
+  it('refuses bad times with a usage error naming the flag', async () => {
+    for (const bad of ['15', '-1h', '1y', 'soonish', '2026-13-45T00:00:00Z', '2026-02-31', 'yesterday or so', '']) {
+      const err = await parseWhen('since', bad, NOW).catch((e: unknown) => e);
+      expect(err, bad).to.be.instanceOf(UsageError);
+      expect((err as Error).message, bad).to.match(/^--since /);
     }
   });
 
@@ -93,12 +96,12 @@ describe('query: entries', () => {
 describe('query: output formats', () => {
   const list = [entry('2026-01-01T00:00:00.000Z', 'a', 'two\nlines', 'web'), entry('2026-01-01T00:00:00.001Z', 'b', { level: 'error' })];
   it('text: time, subject (or -), data on one line', () => {
-    expect(formatEntries(list, 'text')).to.equal('2026-01-01T00:00:00.000Z web two\\nlines\n2026-01-01T00:00:00.001Z - {"level":"error"}\n');
+    expect(formatEntries(list, { output: 'text', zone: 'UTC', color: false })).to.equal('2026-01-01T00:00:00.000Z web two\\nlines\n2026-01-01T00:00:00.001Z - {"level":"error"}\n');
   });
   it('jsonl and json carry every field', () => {
-    const lines = formatEntries(list, 'jsonl').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = formatEntries(list, { output: 'jsonl', zone: 'UTC', color: false }).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[1]).to.deep.equal({ time: '2026-01-01T00:00:00.001Z', data: { level: 'error' }, id: 'b', source: 's', type: 't', logId: 'L' });
-    expect(JSON.parse(formatEntries(list, 'json'))).to.have.length(2);
+    expect(JSON.parse(formatEntries(list, { output: 'json', zone: 'UTC', color: false }))).to.have.length(2);
   });
   it('tables align columns', () => {
     expect(formatTable(['A', 'B'], [['x', 'y'], ['long', 'z']])).to.equal('A     B\nx     y\nlong  z\n');
