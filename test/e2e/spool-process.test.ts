@@ -1,20 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-/** The segments in a spool folder. */
-function segmentsIn(spool: string): string[] {
-  try {
-    return readdirSync(spool).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
-}
+import { segmentsIn, uniqueData } from '../helpers/spool.js';
 
 /**
  * The spool as users meet it: crashes, restarts, shared folders, a full spool,
@@ -33,12 +25,6 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
   after(async () => emu.stop());
   afterEach(async () => emu.clearFaults());
 
-  const uniqueData = async (log: string): Promise<string[]> => {
-    const entries = await emu.entries(log);
-    const byId = new Map(entries.map((e) => [e.id, e.data]));
-    return [...byId.values()];
-  };
-
   it('kill -9 with 50,000 lines read under a hanging service loses nothing: oci-log flush delivers them all', async () => {
     const log = await newLog();
     const state = tempDir();
@@ -56,7 +42,7 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
     const flushed = await runCli(['flush'], { env: { ...emu.env, XDG_STATE_HOME: state } });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect(flushed.stderr).to.contain('is empty');
-    expect((await uniqueData(log)).sort()).to.deep.equal([...lines].sort());
+    expect((await uniqueData(emu, log)).sort()).to.deep.equal([...lines].sort());
     expect(segmentsIn(spool)).to.deep.equal([]);
   });
 
@@ -95,7 +81,7 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
     await emu.clearFaults();
     const flushed = await runCli(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
-    const data = (await uniqueData(log)).map((d) => JSON.parse(d) as { line?: string; event?: string });
+    const data = (await uniqueData(emu, log)).map((d) => JSON.parse(d) as { line?: string; event?: string });
     expect(data.filter((d) => d.line !== undefined).map((d) => d.line).sort()).to.deep.equal(['a', 'b']);
     expect(data.filter((d) => d.event !== undefined).map((d) => d.event).sort()).to.deep.equal(['end', 'start']);
   });
@@ -117,7 +103,7 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
     clearTimeout(timer);
     expect(code, 'exits by itself').to.equal(0);
     expect(out, 'no flood of escape codes').to.be.lessThan(10_000);
-    expect((await uniqueData(log)).length).to.equal(lines.length);
+    expect((await uniqueData(emu, log)).length).to.equal(lines.length);
   });
 
   it('on a terminal with the spinner drawing, SIGTERM ends it: what was read is delivered, exit 0', async function () {
@@ -134,7 +120,7 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
     clearTimeout(timer);
     expect(out).to.match(/EXIT=0/);
     expect(out, 'the spinner drew').to.match(/read, \d+ sent/);
-    const data = await uniqueData(log);
+    const data = await uniqueData(emu, log);
     expect(data.length).to.be.greaterThan(0);
     expect(data.every((d) => d === 'tick')).to.equal(true);
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
@@ -6,16 +6,8 @@ import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { segmentsIn, uniqueData } from '../helpers/spool.js';
 import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
-
-/** The segments in a spool folder. */
-function segmentsIn(spool: string): string[] {
-  try {
-    return readdirSync(spool).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The spool as users meet it: crashes, restarts, shared folders, a full spool,
@@ -33,12 +25,6 @@ describe('the spool, as a crash or a restart meets it', function () {
   });
   after(async () => emu.stop());
   afterEach(async () => emu.clearFaults());
-
-  const uniqueData = async (log: string): Promise<string[]> => {
-    const entries = await emu.entries(log);
-    const byId = new Map(entries.map((e) => [e.id, e.data]));
-    return [...byId.values()];
-  };
 
   it('two live processes share a spool folder without touching each other\'s segments', async () => {
     const log = await newLog();
@@ -63,7 +49,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     await emu.clearFaults();
     const flushed = await runMain(['flush', '--log-ocid', log], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
-    expect((await uniqueData(log)).sort()).to.deep.equal(['from a', 'from b']);
+    expect((await uniqueData(emu, log)).sort()).to.deep.equal(['from a', 'from b']);
   });
 
   it('flush --list shows per log what waits; a torn record in a segment is skipped and counted', async () => {
@@ -81,7 +67,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     const flushed = await runMain(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect(flushed.stderr).to.contain('1 torn or unreadable records');
-    expect((await uniqueData(log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
+    expect((await uniqueData(emu, log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
   });
 
   for (const policy of ['drop-oldest', 'drop-newest'] as const) {
@@ -130,7 +116,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr.match(/default spool folder .* cannot be used/g)).to.have.length(1);
     expect(r.stderr).to.contain('memory only');
-    expect(await uniqueData(log)).to.deep.equal(['still sent']);
+    expect(await uniqueData(emu, log)).to.deep.equal(['still sent']);
   });
 
   it('an unusable --spool-dir is exit 2 before any line is read', async () => {

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
 import { DeadLetterFile, recordLine } from '../../core/pipe/dead-letter.js';
 import { readRecordFile } from '../../core/pipe/dead-letter-reader.js';
-import type { Shipper, ShipStats } from '../../core/pipe/shipper.js';
+import { sumStats } from '../../core/pipe/shipper.js';
+import type { Shipper } from '../../core/pipe/shipper.js';
 import { defineCommand } from '../define-command.js';
 import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
@@ -12,32 +13,6 @@ import { inFlightOption } from '../options/spool-options.js';
 import { createShipper, openSender, startProgress } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
 import { wireId } from '../../core/pipe/wire-format.js';
-
-function sumStats(shippers: Iterable<Shipper>): ShipStats {
-  const total: ShipStats = {
-    accepted: 0,
-    recovered: 0,
-    delivered: 0,
-    deadLettered: 0,
-    dropped: 0,
-    lost: 0,
-    skipped: 0,
-    waiting: 0,
-    inFlight: 0,
-    retries: 0,
-    requests: 0,
-    unspooled: 0,
-    outageSince: undefined,
-  };
-  for (const s of shippers) {
-    const st = s.stats();
-    for (const key of Object.keys(total) as Array<keyof ShipStats>) {
-      if (key !== 'outageSince') total[key] += st[key];
-    }
-    total.outageSince ??= st.outageSince;
-  }
-  return total;
-}
 
 /**
  * The files to replay: each argument as given, a folder as the `*.jsonl`
