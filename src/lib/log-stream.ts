@@ -9,6 +9,7 @@ import { newLineStats } from '../core/lines/line-stats.js';
 import { MULTILINE_PRESET_NAMES } from '../core/lines/multiline-presets.js';
 import type { MultilinePresetName } from '../core/lines/multiline-presets.js';
 import { Redaction, RedactSpecError } from '../core/lines/redact.js';
+import { emptyStats } from '../core/pipe/shipper.js';
 import type { Shipper, ShipResult, ShipStats, WhenFull } from '../core/pipe/shipper.js';
 import { resolveConnection } from '../shipping/connection.js';
 import { MIN_SPOOL_BYTES, SPOOL_DIR_ENV, defaultSpoolDir } from '../shipping/settings.js';
@@ -205,23 +206,7 @@ class OciLogStream extends Writable implements LogStream {
   }
 
   stats(): ShipStats {
-    return (
-      this.shipper?.stats() ?? {
-        accepted: 0,
-        recovered: 0,
-        delivered: 0,
-        deadLettered: 0,
-        dropped: 0,
-        lost: 0,
-        skipped: 0,
-        waiting: 0,
-        inFlight: 0,
-        retries: 0,
-        requests: 0,
-        unspooled: 0,
-        outageSince: undefined,
-      }
-    );
+    return this.shipper?.stats() ?? emptyStats();
   }
 
   override _construct(callback: (error?: Error | null) => void): void {

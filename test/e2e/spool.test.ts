@@ -1,22 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/cli.js';
 import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { segmentsIn, uniqueData } from '../helpers/spool.js';
 import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
-
-/** The segments in a spool folder. */
-function segmentsIn(spool: string): string[] {
-  try {
-    return readdirSync(spool).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
-}
 
 /**
  * The spool as users meet it: crashes, restarts, shared folders, a full spool,
@@ -34,52 +25,6 @@ describe('the spool, as a crash or a restart meets it', function () {
   });
   after(async () => emu.stop());
   afterEach(async () => emu.clearFaults());
-
-  const uniqueData = async (log: string): Promise<string[]> => {
-    const entries = await emu.entries(log);
-    const byId = new Map(entries.map((e) => [e.id, e.data]));
-    return [...byId.values()];
-  };
-
-  it('kill -9 with 50,000 lines read under a hanging service loses nothing: oci-log flush delivers them all', async () => {
-    const log = await newLog();
-    const state = tempDir();
-    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100_000 });
-    const cli = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env: { ...emu.env, XDG_STATE_HOME: state } });
-    const lines = Array.from({ length: 50_000 }, (_, i) => `crash ${i}`);
-    cli.child.stdin.write(lines.join('\n') + '\n');
-    // --tee shows what oci-log has read, and a chunk is in the spool before the next one is read.
-    await eventually(() => cli.stdout().toString().split('\n').length > lines.length);
-    cli.child.kill('SIGKILL');
-    await cli.exited;
-    const spool = join(state, 'oci-log', 'spool');
-    expect(segmentsIn(spool).length).to.be.greaterThan(0);
-    await emu.clearFaults();
-    const flushed = await runCli(['flush'], { env: { ...emu.env, XDG_STATE_HOME: state } });
-    expect(flushed.code, flushed.stderr).to.equal(0);
-    expect(flushed.stderr).to.contain('is empty');
-    expect((await uniqueData(log)).sort()).to.deep.equal([...lines].sort());
-    expect(segmentsIn(spool)).to.deep.equal([]);
-  });
-
-  it('the next run for the same log sends what a killed one left, with the original ids and times, before its own lines', async () => {
-    const log = await newLog();
-    const state = tempDir();
-    const env = { ...emu.env, XDG_STATE_HOME: state };
-    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
-    const first = spawnCli(['--log-ocid', log, '--tee', '--request-timeout', '1'], { env });
-    first.child.stdin.write('left behind 1\nleft behind 2\n');
-    await eventually(() => first.stdout().toString().includes('left behind 2'));
-    first.child.kill('SIGKILL');
-    await first.exited;
-    await emu.clearFaults();
-    const second = await runCli(['--log-ocid', log], { input: 'new line\n', env });
-    expect(second.code, second.stderr).to.equal(0);
-    expect(second.stderr).to.contain('sending 2 entries that an earlier oci-log run left in the spool');
-    const entries = await emu.entries(log);
-    const sorted = [...entries].sort((a, b) => (a.id < b.id ? -1 : 1));
-    expect(sorted.map((e) => e.data)).to.deep.equal(['left behind 1', 'left behind 2', 'new line']);
-  });
 
   it('two live processes share a spool folder without touching each other\'s segments', async () => {
     const log = await newLog();
@@ -104,7 +49,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     await emu.clearFaults();
     const flushed = await runMain(['flush', '--log-ocid', log], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
-    expect((await uniqueData(log)).sort()).to.deep.equal(['from a', 'from b']);
+    expect((await uniqueData(emu, log)).sort()).to.deep.equal(['from a', 'from b']);
   });
 
   it('flush --list shows per log what waits; a torn record in a segment is skipped and counted', async () => {
@@ -122,7 +67,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     const flushed = await runMain(['flush'], { env });
     expect(flushed.code, flushed.stderr).to.equal(0);
     expect(flushed.stderr).to.contain('1 torn or unreadable records');
-    expect((await uniqueData(log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
+    expect((await uniqueData(emu, log)).sort()).to.deep.equal(['torn-test 1', 'torn-test 2']);
   });
 
   for (const policy of ['drop-oldest', 'drop-newest'] as const) {
@@ -171,7 +116,7 @@ describe('the spool, as a crash or a restart meets it', function () {
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stderr.match(/default spool folder .* cannot be used/g)).to.have.length(1);
     expect(r.stderr).to.contain('memory only');
-    expect(await uniqueData(log)).to.deep.equal(['still sent']);
+    expect(await uniqueData(emu, log)).to.deep.equal(['still sent']);
   });
 
   it('an unusable --spool-dir is exit 2 before any line is read', async () => {
@@ -200,63 +145,4 @@ describe('the spool, as a crash or a restart meets it', function () {
     await cli.done;
   });
 
-  it('exec: SIGTERM after the command exited, under a stalled service, loses nothing (exit 3, flush delivers)', async () => {
-    const log = await newLog();
-    const state = tempDir();
-    const env = { ...emu.env, XDG_STATE_HOME: state };
-    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
-    const cli = spawnCli(['exec', '--log-ocid', log, '--tee', '--request-timeout', '30', '--shutdown-timeout', '1', '--', 'sh', '-c', 'echo a; echo b'], { env });
-    await eventually(() => cli.stdout().toString().includes('b\n'));
-    await new Promise((r) => setTimeout(r, 300)); // the command has exited; delivery hangs
-    cli.child.kill('SIGTERM');
-    const { code, signal } = await cli.exited;
-    expect(signal, cli.stderr()).to.equal(null);
-    expect(code).to.equal(3);
-    expect(cli.stderr()).to.contain('wait in the spool');
-    await emu.clearFaults();
-    const flushed = await runCli(['flush'], { env });
-    expect(flushed.code, flushed.stderr).to.equal(0);
-    const data = (await uniqueData(log)).map((d) => JSON.parse(d) as { line?: string; event?: string });
-    expect(data.filter((d) => d.line !== undefined).map((d) => d.line).sort()).to.deep.equal(['a', 'b']);
-    expect(data.filter((d) => d.event !== undefined).map((d) => d.event).sort()).to.deep.equal(['end', 'start']);
-  });
-
-  it('on a pseudo-terminal that reports 0 columns, delivers everything and exits 0 (no spinner)', async function () {
-    const log = await newLog();
-    const dir = tempDir();
-    const input = join(dir, 'input.txt');
-    const lines = Array.from({ length: 20_000 }, (_, i) => `pty ${i}`);
-    writeFileSync(input, lines.join('\n') + '\n');
-    const env = baseEnv({ ...emu.env, TERM: 'xterm', NO_COLOR: undefined });
-    // script(1) gives the command a new pseudo-terminal; with no terminal of its own to copy, its size is 0x0.
-    const cmd = `stty cols 0 rows 0 2>/dev/null; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --log-ocid ${log} < ${JSON.stringify(input)}`;
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = 0;
-    child.stdout.on('data', (c: Buffer) => (out += c.length));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
-    expect(code, 'exits by itself').to.equal(0);
-    expect(out, 'no flood of escape codes').to.be.lessThan(10_000);
-    expect((await uniqueData(log)).length).to.equal(lines.length);
-  });
-
-  it('on a terminal with the spinner drawing, SIGTERM ends it: what was read is delivered, exit 0', async function () {
-    const log = await newLog();
-    const env = baseEnv({ ...emu.env, TERM: 'xterm', NO_COLOR: undefined });
-    // An endless producer; SIGTERM to oci-log after the spinner has drawn for a while; the shell reports its exit status.
-    const node = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --log-ocid ${log}`;
-    const cmd = `stty cols 80 rows 24; (while :; do echo tick; sleep 0.05; done) | ${node} & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo "EXIT=$?"`;
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await new Promise((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
-    expect(out).to.match(/EXIT=0/);
-    expect(out, 'the spinner drew').to.match(/read, \d+ sent/);
-    const data = await uniqueData(log);
-    expect(data.length).to.be.greaterThan(0);
-    expect(data.every((d) => d === 'tick')).to.equal(true);
-  });
 });

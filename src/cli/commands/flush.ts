@@ -1,99 +1,43 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ExitCode } from '../../errors.js';
-import { describeSpool } from '../../core/pipe/spool/spool-listing.js';
-import type { SpoolLogSummary } from '../../core/pipe/spool/spool-listing.js';
-import { formatTable } from '../../core/format/table.js';
 import { defineCommand } from '../define-command.js';
-import { warn } from '../io.js';
-import type { CliIo } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
-import { defaultSpoolDir, inFlightOption, spoolOptions } from '../options/spool-options.js';
-import { adoptLeftovers } from '../recovery.js';
-import { logCompartmentOption, logNameOption, resolveLogTarget } from '../log-target.js';
-import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
-import { watchShutdown } from '../shutdown.js';
+import { deliveryOptions, logOcidOption, shutdownOption } from '../options/pipe-options.js';
+import { inFlightOption, spoolOptions } from '../options/spool-options.js';
+import { logCompartmentOption, logNameOption } from '../options/log-options.js';
+import type { ParsedArgs } from '../define-command.js';
+import type { OptionTable } from '../options/option-spec.js';
 
-function describeLeft(io: CliIo, logs: readonly SpoolLogSummary[]): void {
-  for (const log of logs) {
-    const held = log.liveEntries > 0 ? ` (${log.liveEntries} of them held by running oci-log processes: ${log.livePids.join(', ')})` : '';
-    warn(io, `${log.logId}: ${log.entries} entries remain in the spool${held}`);
-  }
-}
+export const flushOptions = {
+  'spool-dir': spoolOptions['spool-dir'],
+  'log-ocid': {
+    type: 'string',
+    alias: logOcidOption['log-ocid'].alias,
+    group: 'target',
+    arg: 'OCID',
+    description: 'Deliver (or list) only what waits for this log',
+  },
+  ...logNameOption,
+  ...logCompartmentOption,
+  list: {
+    type: 'boolean',
+    default: false,
+    description: 'Show per log what waits: entries, bytes, the oldest time, and the pid of a running oci-log that holds some; send nothing',
+  },
+  ...deliveryOptions,
+  ...shutdownOption,
+  ...inFlightOption,
+  ...connectionOptions,
+} as const satisfies OptionTable;
+
+export type FlushArgs = ParsedArgs<typeof flushOptions>;
 
 export const flushCommand = defineCommand({
   command: 'flush',
   describe: 'Deliver what earlier oci-log runs left in the spool (all logs, or one), or --list it',
-  options: {
-    'spool-dir': spoolOptions['spool-dir'],
-    'log-ocid': {
-      type: 'string',
-      alias: logOcidOption['log-ocid'].alias,
-      group: 'target',
-      arg: 'OCID',
-      description: 'Deliver (or list) only what waits for this log',
-    },
-    ...logNameOption,
-    ...logCompartmentOption,
-    list: {
-      type: 'boolean',
-      default: false,
-      description: 'Show per log what waits: entries, bytes, the oldest time, and the pid of a running oci-log that holds some; send nothing',
-    },
-    ...deliveryOptions,
-    ...shutdownOption,
-    ...inFlightOption,
-    ...connectionOptions,
-  },
+  options: flushOptions,
   examples: [
     ['$0 flush --list', 'what waits in the spool, per log'],
     ['$0 flush', 'deliver everything processes that are gone left behind; exit 0 once the spool is empty'],
   ],
-  handler: async (argv) => {
-    const { io } = argv;
-    const dir = resolve(argv['spool-dir'] || io.env[spoolOptions['spool-dir'].env] || defaultSpoolDir(io.env));
-    const logId = argv.log !== undefined ? await resolveLogTarget(argv, io, false) : readLogOcid(argv['log-ocid'], {}, false);
-    if (!existsSync(dir)) {
-      if (!argv.list) warn(io, `the spool ${dir} is empty`);
-      return;
-    }
-    if (argv.list) {
-      const logs = describeSpool(dir, logId);
-      const rows = logs.map((l) => [l.logId, String(l.entries), String(l.bytes), l.oldest ?? '-', l.livePids.length > 0 ? l.livePids.join(',') : '-']);
-      io.stdout.write(formatTable(['LOG', 'ENTRIES', 'BYTES', 'OLDEST', 'HELD-BY-PID'], rows));
-      return;
-    }
-    const delivery = readDeliverySettings(argv);
-    const shutdownMs = argv['shutdown-timeout'];
-    const spoolSettings = { dir, explicit: true, maxBytes: Number.MAX_SAFE_INTEGER, whenFull: 'block' as const, sync: false };
-    const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
-    const sender = await openSender(options);
-    const spool = openSpool(io, spoolSettings);
-    if (!spool) return;
-    const deadLetter = openDeadLetter(io, delivery.deadLetter);
-    const shipper = createShipper(options, { logId: undefined, source: '', type: '', subject: undefined }, sender.send, deadLetter, spool);
-    const shutdown = watchShutdown(io, shutdownMs, () => undefined);
-    const stopAdopting = adoptLeftovers(io, spool, shipper, logId, true);
-    stopAdopting();
-    const progress = await startProgress(io, argv.quiet, () => shipper.stats());
-    try {
-      shutdown.attach(shipper);
-      const result = await Promise.race([shipper.close(shutdown.closeOptions(true)), shutdown.aborted.then(() => shipper.abort())]);
-      progress.stop(argv.quiet ? undefined : summaryLine(result));
-      if (result.stoppedBy === 'stall') warn(io, stallMessage(result, shutdownMs));
-      let status = reportResult(io, result);
-      const left = describeSpool(dir, logId);
-      if (left.length > 0) {
-        describeLeft(io, left);
-        status = ExitCode.undelivered;
-      } else if (status === ExitCode.ok && !argv.quiet) {
-        warn(io, `the spool ${dir} is empty`);
-      }
-      io.exitCode = status;
-    } finally {
-      shutdown.dispose();
-      sender.close();
-    }
-  },
+  // The work is loaded only when the command runs: --help and the other commands are spared its modules.
+  handler: async (argv) => (await import('./flush-run.js')).runFlush(argv),
 });

@@ -1,176 +1,35 @@
-import { accessSync, constants, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ConfigError, ExitCode } from '../../errors.js';
-import { DeadLetterFile, recordLine } from '../../core/pipe/dead-letter.js';
-import { readRecordFile } from '../../core/pipe/dead-letter-reader.js';
-import type { Shipper, ShipStats } from '../../core/pipe/shipper.js';
 import { defineCommand } from '../define-command.js';
-import { warn } from '../io.js';
 import { connectionOptions } from '../options/connection-options.js';
-import { deliveryOptions, logOcidOption, readDeliverySettings, readLogOcid, shutdownOption } from '../options/pipe-options.js';
+import { deliveryOptions, logOcidOption, shutdownOption } from '../options/pipe-options.js';
 import { inFlightOption } from '../options/spool-options.js';
-import { createShipper, openSender, startProgress } from '../shipping.js';
-import { watchShutdown } from '../shutdown.js';
-import { wireId } from '../../core/pipe/wire-format.js';
+import type { ParsedArgs } from '../define-command.js';
+import type { OptionTable } from '../options/option-spec.js';
 
-function sumStats(shippers: Iterable<Shipper>): ShipStats {
-  const total: ShipStats = {
-    accepted: 0,
-    recovered: 0,
-    delivered: 0,
-    deadLettered: 0,
-    dropped: 0,
-    lost: 0,
-    skipped: 0,
-    waiting: 0,
-    inFlight: 0,
-    retries: 0,
-    requests: 0,
-    unspooled: 0,
-    outageSince: undefined,
-  };
-  for (const s of shippers) {
-    const st = s.stats();
-    for (const key of Object.keys(total) as Array<keyof ShipStats>) {
-      if (key !== 'outageSince') total[key] += st[key];
-    }
-    total.outageSince ??= st.outageSince;
-  }
-  return total;
-}
+export const replayOptions = {
+  'log-ocid': {
+    type: 'string',
+    alias: logOcidOption['log-ocid'].alias,
+    group: 'target',
+    arg: 'OCID',
+    description: 'Send to this log instead of the one each entry was meant for',
+  },
+  ...deliveryOptions,
+  ...shutdownOption,
+  ...inFlightOption,
+  ...connectionOptions,
+} as const satisfies OptionTable;
 
-/**
- * The files to replay: each argument as given, a folder as the `*.jsonl`
- * files directly in it (as the dead-letter folder holds them), in name order,
- * which is time order for the default dead-letter files.
- */
-export function replayFiles(args: readonly string[]): string[] {
-  return args.flatMap((arg) => {
-    const path = resolve(arg);
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      return [path]; // reported below, with the others
-    }
-    if (!isDir) return [path];
-    const found = readdirSync(path)
-      .filter((name) => name.endsWith('.jsonl'))
-      .sort()
-      .map((name) => join(path, name))
-      .filter((file) => statSync(file).isFile());
-    if (found.length === 0) throw new ConfigError(`cannot replay ${path}: a folder with no .jsonl files in it`);
-    return found;
-  });
-}
+export type ReplayArgs = ParsedArgs<typeof replayOptions>;
 
 export const replayCommand = defineCommand({
   command: 'replay <file..>',
   describe: 'Send dead-letter files again, with their original ids and times',
-  options: {
-    'log-ocid': {
-      type: 'string',
-      alias: logOcidOption['log-ocid'].alias,
-      group: 'target',
-      arg: 'OCID',
-      description: 'Send to this log instead of the one each entry was meant for',
-    },
-    ...deliveryOptions,
-    ...shutdownOption,
-    ...inFlightOption,
-    ...connectionOptions,
-  },
+  options: replayOptions,
   examples: [
     ['$0 replay ~/.local/state/oci-log/dead-letter', 'every *.jsonl file of the folder'],
     ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines), or folders: their *.jsonl files' }),
-  handler: async (argv) => {
-    const { io } = argv;
-    const files = replayFiles((argv as unknown as { file: string[] }).file ?? []);
-    for (const file of files) {
-      try {
-        accessSync(file, constants.R_OK | constants.W_OK);
-      } catch (err) {
-        throw new ConfigError(`cannot replay ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-      }
-    }
-    const override = readLogOcid(argv['log-ocid'], {}, false);
-    const delivery = { ...readDeliverySettings(argv), deadLetter: undefined };
-    const shutdownMs = argv['shutdown-timeout'];
-    // The file being replayed is the durable copy: no spool; what is not delivered is written back to it.
-    const options = { io, connection: argv, delivery, spool: undefined, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
-    const sender = await openSender(options);
-    let stopping = false;
-    let unblock: () => void = () => undefined;
-    const stopped = new Promise<void>((r) => (unblock = r));
-    const shutdown = watchShutdown(io, shutdownMs, () => {
-      stopping = true;
-      unblock();
-    });
-    let failedFiles = 0;
-    try {
-      for (const file of files) {
-        if (stopping) {
-          // Interrupted before this file: left as it is.
-          failedFiles += 1;
-          continue;
-        }
-        // Whatever is not delivered is written here, then replaces the file: an interrupted replay leaves no temporary file.
-        const rest = new DeadLetterFile(`${file}.replay-${io.pid}.tmp`);
-        const shippers = new Map<string, Shipper>();
-        let kept = 0;
-        const progress = await startProgress(io, argv.quiet, () => sumStats(shippers.values()));
-        const lines = readRecordFile(file);
-        for await (const { lineNo, parsed } of lines) {
-          if (stopping) {
-            // Not read in time: back into the file as it was.
-            rest.append(parsed.ok ? recordLine(parsed.record) : parsed.line + '\n', 1);
-            kept += 1;
-            continue;
-          }
-          if (!parsed.ok) {
-            warn(io, `${file}:${lineNo}: ${parsed.reason}; line kept in the file`);
-            rest.append(parsed.line + '\n', 1);
-            kept += 1;
-            continue;
-          }
-          const r = parsed.record;
-          const logId = override ?? r.logId;
-          let shipper = shippers.get(logId);
-          if (!shipper) {
-            shipper = createShipper(options, { logId, source: r.source, type: r.type, subject: r.subject }, sender.send, rest, undefined);
-            shippers.set(logId, shipper);
-          }
-          shipper.add(r.data, wireId(r.id), Date.parse(r.time), { source: r.source, type: r.type, subject: r.subject });
-          const wait = shipper.commit();
-          if (wait) await Promise.race([wait, stopped]);
-        }
-        let delivered = 0;
-        let undelivered = 0;
-        for (const shipper of shippers.values()) {
-          shutdown.attach(shipper);
-          const result = await Promise.race([shipper.close(shutdown.closeOptions(false)), shutdown.aborted.then(() => shipper.abort())]);
-          delivered += result.delivered;
-          undelivered += result.deadLettered + result.lost;
-        }
-        rest.close();
-        if (undelivered === 0 && kept === 0) {
-          rmSync(file);
-          rmSync(rest.path, { force: true });
-          // Like every summary, shown on a terminal only.
-          progress.stop(`oci-log: ${file}: ${delivered} entries delivered; file removed`);
-        } else {
-          progress.stop(undefined);
-          renameSync(rest.path, file);
-          failedFiles += 1;
-          warn(io, `${file}: ${delivered} delivered, ${undelivered + kept} kept in the file`);
-        }
-      }
-    } finally {
-      shutdown.dispose();
-      sender.close();
-    }
-    io.exitCode = failedFiles > 0 ? ExitCode.undelivered : ExitCode.ok;
-  },
+  // The work is loaded only when the command runs: --help and the other commands are spared its modules.
+  handler: async (argv) => (await import('./replay-run.js')).runReplay(argv),
 });

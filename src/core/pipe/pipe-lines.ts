@@ -7,8 +7,12 @@ import { createTee } from './tee.js';
 import type { EntryMeta } from './shipper.js';
 import type { EntrySink } from './line-feeder.js';
 
-/** The most bytes handed to the feeder at once (a pipe's own chunk size). */
-const SLICE = 64 * 1024;
+/** The most bytes handed to the feeder at once (a pipe's own chunk size)… */
+const MAX_SLICE = 64 * 1024;
+/** …and the least, for a stream of tiny lines. */
+const MIN_SLICE = 4 * 1024;
+/** Lines a slice should hold, about: one request's worth. */
+const LINES_PER_SLICE = 1000;
 
 export interface PipeLinesOptions {
   input: Readable;
@@ -72,11 +76,12 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
   const teeWrite = createTee(options.tee);
 
   /**
-   * A chunk goes to the feeder in slices of at most SLICE bytes, waiting
-   * between them when the shipper asks: a chunk of tiny lines (a megabyte
-   * of empty lines is a million entries) must not become a thousand batches
-   * in memory at once.
+   * A chunk goes to the feeder in slices of about a thousand lines (as the
+   * lines so far measure them: 4 to 64 KiB), waiting between them when the
+   * shipper asks: a chunk of tiny lines (a megabyte of empty lines is a
+   * million entries) must not become a thousand batches in memory at once.
    */
+  let slice = MAX_SLICE;
   let busy = false;
   let stopping = false;
   /** Settles at stop(): a wait for the shipper (a full spool, say) must not hold a stop. */
@@ -90,16 +95,19 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     else if (ended) end(false);
     else if (!finished) input.resume();
   };
-  const feed = (slice: Buffer): Promise<void> | undefined => {
+  const feed = (part: Buffer): Promise<void> | undefined => {
+    const before = feeder.lines;
     // Into the spool first: what --tee shows (or a watcher sees) has been read for good.
-    const wait = feeder.push(slice);
-    const teeWait = teeWrite(slice);
+    const wait = feeder.push(part);
+    const teeWait = teeWrite(part);
+    const lines = feeder.lines - before;
+    if (lines > 0) slice = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.round((part.length / lines) * LINES_PER_SLICE)));
     if (wait && teeWait) return Promise.all([wait, teeWait]).then(() => undefined);
     return wait ?? teeWait;
   };
   const onData = (chunk: Buffer): void => {
     bytes += chunk.length;
-    if (chunk.length <= SLICE) {
+    if (chunk.length <= slice) {
       const wait = feed(chunk);
       if (wait) {
         input.pause();
@@ -111,8 +119,10 @@ export function pipeLines(options: PipeLinesOptions): LinePipe {
     input.pause();
     busy = true;
     void (async () => {
-      for (let at = 0; at < chunk.length; at += SLICE) {
-        const wait = feed(chunk.subarray(at, at + SLICE));
+      for (let at = 0; at < chunk.length; ) {
+        const part = chunk.subarray(at, at + slice);
+        at += part.length;
+        const wait = feed(part);
         // After a stop, what was read is still taken whole, without waiting.
         if (wait && !stopping) await Promise.race([wait, stopSignal]);
       }

@@ -110,6 +110,38 @@ export interface ShipStats {
   outageSince: number | undefined;
 }
 
+/** Stats of a shipper that has not started: every count 0. */
+export function emptyStats(): ShipStats {
+  return {
+    accepted: 0,
+    recovered: 0,
+    delivered: 0,
+    deadLettered: 0,
+    dropped: 0,
+    lost: 0,
+    skipped: 0,
+    waiting: 0,
+    inFlight: 0,
+    retries: 0,
+    requests: 0,
+    unspooled: 0,
+    outageSince: undefined,
+  };
+}
+
+/** The stats of several shippers (one per log) added up. */
+export function sumStats(shippers: Iterable<{ stats(): ShipStats }>): ShipStats {
+  const total = emptyStats();
+  for (const s of shippers) {
+    const st = s.stats();
+    for (const key of Object.keys(total) as Array<keyof ShipStats>) {
+      if (key !== 'outageSince') total[key] += st[key];
+    }
+    total.outageSince ??= st.outageSince;
+  }
+  return total;
+}
+
 export interface ShipResult extends ShipStats {
   /** Why delivery ended before everything was sent: the grace period ran out, or the service stayed away. */
   stoppedBy: 'deadline' | 'stall' | 'abort' | undefined;

@@ -134,7 +134,7 @@ export class BodyWriter {
    * False when it does not fit.
    */
   add(data: string, id: string, iso: string, meta: RunMeta): boolean {
-    const json = JSON.stringify(data);
+    const json = data === '' ? '""' : JSON.stringify(data);
     if (iso !== this.tailIso) {
       this.tailIso = iso;
       this.timeTail = '","time":"' + iso + '"}';

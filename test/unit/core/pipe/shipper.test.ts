@@ -316,8 +316,8 @@ describe('shipper: the spool', () => {
     const dir = tempDir();
     let down = true;
     const { shipper, events, clock, maxInFlight, resetMaxInFlight } = spooled(dir, { maxInFlight: 4, answer: () => (down ? fail(503) : ok) });
-    // 20 lines/s for 5 minutes of fake time while the service answers 503.
-    for (let t = 0; t < 300; t++) {
+    // 20 lines/s for 2 minutes of fake time while the service answers 503.
+    for (let t = 0; t < 120; t++) {
       const wait = feed(shipper, 20, t * 20);
       // Until the first answer the service counts as healthy (the reader waits on requests, not the disk); after it, never.
       if (t === 0) {
@@ -329,14 +329,14 @@ describe('shipper: the spool', () => {
     expect(events[0]).to.match(/^outage since/);
     expect(events.filter((e) => e.startsWith('outage'))).to.have.length(1);
     expect(maxInFlight(), 'one probe at a time while the service fails').to.equal(1);
-    expect(shipper.stats().waiting).to.equal(6000);
+    expect(shipper.stats().waiting).to.equal(2400);
     expect(segments(dir).length).to.be.greaterThan(100);
     down = false;
     const closing = shipper.close({ stallMs: 10_000 });
     await clock.until(() => shipper.stats().waiting === 0, 1000);
     const r = await closing;
     expect(events.at(-1)).to.match(/^resumed after/);
-    expect(r).to.include({ delivered: 6000, deadLettered: 0, spooled: 0 });
+    expect(r).to.include({ delivered: 2400, deadLettered: 0, spooled: 0 });
     expect(segments(dir)).to.deep.equal([]);
   });
 
