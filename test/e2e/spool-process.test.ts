@@ -9,9 +9,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { segmentsIn, uniqueData } from '../helpers/spool.js';
 
 /**
- * The spool as users meet it: crashes, restarts, shared folders, a full spool,
- * an unusable default folder, exec after its command exited, a terminal with
- * no width. Each test has its own XDG_STATE_HOME (so its own spool).
+ * The spool as a process meets it: kill -9, a restart, exec signalled after
+ * its command exited, a terminal with no width or a spinner drawing. Each
+ * test has its own XDG_STATE_HOME (so its own spool).
  */
 describe('the spool, as a crashed, killed or signalled process meets it (spawned)', function () {
   let emu: TestEmulator;

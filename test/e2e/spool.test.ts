@@ -10,11 +10,11 @@ import { segmentsIn, uniqueData } from '../helpers/spool.js';
 import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
 
 /**
- * The spool as users meet it: crashes, restarts, shared folders, a full spool,
- * an unusable default folder, exec after its command exited, a terminal with
- * no width. Each test has its own XDG_STATE_HOME (so its own spool).
+ * The spool's folder as users meet it: shared by two processes, listed by
+ * flush, full, unusable, and its permissions. Each test has its own
+ * XDG_STATE_HOME (so its own spool). Crashes and signals: spool-process.test.ts.
  */
-describe('the spool, as a crash or a restart meets it', function () {
+describe('the spool folder: shared, listed, full, unusable, private', function () {
   let emu: TestEmulator;
   let group: string;
   let n = 0;
