@@ -4,7 +4,7 @@ import { expect } from 'chai';
 
 const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { man: unknown; files: string[] };
 
-/** The fast half of test/e2e/package.test.ts (which packs and installs the package). */
+/** The fast half of test/long/package.test.ts (which packs and installs the package). */
 describe('package.json', () => {
   it('"man" is an array, the only form npm links into share/man on npm link and npm i -g', () => {
     expect(pkg.man).to.deep.equal(['./man/oci-log.1']);
