@@ -188,7 +188,12 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
         const act = policy === 'block' ? 'reading stdin is paused until it has room' : policy === 'drop-oldest' ? 'dropping the oldest lines (counted)' : 'dropping new lines (counted)';
         warn(`the spool ${spool?.dir ?? ''} is full (--spool-max-bytes); ${act}`);
       },
-      spoolReadFailed: (path, err) => warn(`cannot read the spool file ${path} back (${err.message}); its entries are lost`),
+      spoolReadFailed: (path, err, kept) =>
+        warn(
+          kept
+            ? `cannot read the spool file ${path} back (${err.message}); its entries stay in the spool for the next run or 'oci-log flush'`
+            : `cannot read back the entries of ${path} (${err.message}); they are lost`,
+        ),
       deadLetterFailed: (err, records) => warn(`cannot write the dead-letter file ${deadLetter.path} (${err.message}); ${records} entries ${spooled ? 'stay in the spool' : 'are lost'}`),
     },
   });

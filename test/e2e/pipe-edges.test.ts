@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
@@ -92,6 +92,20 @@ describe('oci-log send: edge cases against the emulator', function () {
       ['two', ids[1]],
       ['three', ids[2]],
     ]);
+  });
+
+  it('replay leaves its file as it was when records could be neither delivered nor written back (exit 3)', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'dl.jsonl');
+    const text = ['one', 'two'].map((data, i) => JSON.stringify({ data, id: `i${i}`, time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', logId: log }) + '\n').join('');
+    writeFileSync(file, text);
+    // Where replay writes back what the service refused: a folder, so that write fails.
+    mkdirSync(`${file}.replay-${process.pid}.tmp`);
+    await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
+    const replay = await runMain(['replay', file], { env: emu.env });
+    expect(replay.code, replay.stderr).to.equal(3);
+    expect(readFileSync(file, 'utf8')).to.equal(text);
+    expect(replay.stderr).to.contain(`${file}: left as it was`);
   });
 
   it('replay of a missing file exits 2 naming it', async () => {

@@ -34,12 +34,20 @@ export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
   return { records: mine, bad: bad + records.length - mine.length };
 }
 
-/** Reads the entries back out of a body built here (the rare path: a refusal with no spool). */
+/**
+ * Reads the entries back out of a body built here (the rare path: a refusal
+ * with no spool). The writer only makes valid JSON (wire-format.ts); a body
+ * that does not parse is a bug, said as one. The caller keeps what it can:
+ * replay leaves its file as it was.
+ */
 function recordsFromBody(body: Buffer | undefined, logId: string): LogRecord[] {
   if (body === undefined) return [];
-  const parsed = JSON.parse(body.toString('utf8')) as {
-    logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }>;
-  };
+  let parsed: { logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }> };
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+  } catch (err) {
+    throw new Error(`the request body is not valid JSON (${(err as Error).message}): a bug in oci-log, please report it`, { cause: err });
+  }
   const out: LogRecord[] = [];
   for (const run of parsed.logEntryBatches) {
     for (const e of run.entries) {

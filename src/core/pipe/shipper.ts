@@ -79,8 +79,8 @@ export interface ShipperEvents {
   gaveUp?(failure: ShipFailure): void;
   /** The spool is full: `policy` applies until it has room again (`full` false). */
   spoolFull?(full: boolean, policy: WhenFull): void;
-  /** Records could not be read back from the spool (the file went away): counted as lost. */
-  spoolReadFailed?(path: string, err: Error): void;
+  /** Records could not be read back: `kept`, they stay in the spool (still on disk); else they are counted as lost. */
+  spoolReadFailed?(path: string, err: Error, kept: boolean): void;
   /** Writing the dead-letter file failed: the records stay in the spool, or (memory only) are lost. */
   deadLetterFailed?(err: Error, records: number): void;
 }
@@ -526,7 +526,7 @@ export class Shipper {
     try {
       loaded = recordsOf(batch);
     } catch (err) {
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, false);
       this.counters.lost += batch.count;
       this.waitingCount -= batch.count;
       batch.segment.remove();
@@ -551,8 +551,15 @@ export class Shipper {
     try {
       records = recordsOf(batch).records;
     } catch (err) {
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
-      this.counters.lost += batch.count;
+      // Whole on disk, the segment keeps them for the next run, as when the dead-letter file cannot be written.
+      const kept = batch.segment.durable;
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, kept);
+      if (kept) {
+        this.waitingCount += batch.count;
+        this.leftInSpool += batch.count;
+      } else {
+        this.counters.lost += batch.count;
+      }
       return;
     }
     if (records.length < batch.count) this.counters.skipped += batch.count - records.length;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Shipper } from '../../../../src/core/pipe/shipper.js';
@@ -98,6 +98,7 @@ function make(extra: Partial<ShipperOptions> & { answer?: (n: number, s: Sent) =
       gaveUp: (f) => events.push(`gave up after ${f.attempts}`),
       spoolFull: (full, policy) => events.push(`${full ? 'full' : 'room'} ${policy}`),
       deadLetterFailed: (_e, n) => events.push(`dead-letter failed ${n}`),
+      spoolReadFailed: (_p, _e, kept) => events.push(`read failed ${kept ? 'kept' : 'lost'}`),
     },
     ...options,
   });
@@ -461,6 +462,25 @@ describe('shipper: the spool', () => {
     expect(events).to.include('dead-letter failed 3');
     expect(r).to.include({ deadLettered: 0, lost: 0, spooled: 3 });
     expect(segments(dir)).to.have.length(1);
+    balanced(r);
+  });
+
+  it('a refused batch whose segment cannot be read back stays in the spool: counted there, not lost', async () => {
+    const dir = tempDir();
+    const { shipper, sink, events } = spooled(dir, {
+      answer: () => {
+        // The segment can no longer be read (here: a folder took its name).
+        const file = join(dir, segments(dir)[0] as string);
+        rmSync(file);
+        mkdirSync(file);
+        return fail(400, 'refused');
+      },
+    });
+    feed(shipper, 3);
+    const r = await shipper.close();
+    expect(events.filter((e) => e.startsWith('read failed'))).to.deep.equal(['read failed kept']);
+    expect(sink.records).to.deep.equal([]);
+    expect(r).to.include({ deadLettered: 0, lost: 0, spooled: 3 });
     balanced(r);
   });
 
