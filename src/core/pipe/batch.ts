@@ -3,6 +3,7 @@ import { recordLine } from './dead-letter.js';
 import type { LogRecord } from './log-record.js';
 import { decodeSegment } from './spool/segment-format.js';
 import type { Segment } from './spool/segment.js';
+import { takenOver } from './spool/spool-dir.js';
 import { BodyWriter, wireId } from './wire-format.js';
 import type { RunMetas } from './wire-format.js';
 
@@ -23,10 +24,16 @@ export interface Batch {
  * The entries of a batch with all their fields: read back from its spool
  * segment, or, when the body is the only copy (--no-spool, or a spool write
  * that failed), from the body. `bad` counts lines that could not be read (a
- * torn last one) and entries of another log.
+ * torn last one) and entries of another log. Throws SegmentTakenOverError
+ * when another process took the segment over.
  */
 export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
-  const text = batch.segment.read();
+  let text;
+  try {
+    text = batch.segment.read();
+  } catch (err) {
+    throw takenOver(batch.segment.path, err) ?? err;
+  }
   if (text === undefined) return { records: recordsFromBody(batch.body, batch.logId), bad: 0 };
   const { records, bad } = decodeSegment(text);
   if (batch.logId === '' && records[0] !== undefined) batch.logId = records[0].logId;

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { SegmentTakenOverError } from '../../../errors.js';
 import { systemClock } from '../../clock.js';
 import type { Clock, ClockTimer } from '../../clock.js';
 import { FileSegment } from './segment.js';
@@ -169,6 +170,31 @@ export class AdoptedSegment implements Segment {
     rmSync(this.path, { force: true });
     this.onBytes(-this.diskBytes);
   }
+}
+
+/**
+ * When reading one of this process's segments failed because the file is no
+ * longer there while its folder is, another process took it over (adoption
+ * renames it, keeping its time, sequence, first owner and log): the error
+ * that says so, naming that process when its file is found. Undefined for
+ * any other failure (the folder itself gone, say).
+ */
+export function takenOver(path: string | undefined, err: unknown): SegmentTakenOverError | undefined {
+  if (path === undefined || (err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+  const dir = dirname(path);
+  const mine = SEGMENT.exec(basename(path));
+  if (!mine || !existsSync(dir)) return undefined;
+  const first = mine[3] ?? mine[2];
+  let takenBy: number | undefined;
+  try {
+    for (const name of readdirSync(dir)) {
+      const m = SEGMENT.exec(name);
+      if (m && m[1] === mine[1] && m[4] === mine[4] && m[3] === first) takenBy = Number((m[2] as string).split('-')[0]);
+    }
+  } catch {
+    // Who took it is a detail of the message.
+  }
+  return new SegmentTakenOverError(path, takenBy, { cause: err });
 }
 
 /** The entry lines in a segment file, and its size. */
