@@ -92,6 +92,23 @@ export class ConfigError extends OciLogError {
   }
 }
 
+/**
+ * A spool segment of this process is gone from the folder because another
+ * oci-log process took it over (it judged this one gone): the entries are
+ * that process's to send now, not lost.
+ */
+export class SegmentTakenOverError extends OciLogError {
+  constructor(
+    readonly path: string,
+    /** The pid of the process that holds it now, when its file was found. */
+    readonly takenBy: number | undefined,
+    options: OciLogErrorOptions = {},
+  ) {
+    const who = takenBy === undefined ? 'another oci-log process (which may have delivered it already), or it was deleted' : `oci-log process ${takenBy}`;
+    super(`the spool file ${path} was taken over by ${who}`, 'ERR_OCI_LOG_SEGMENT_TAKEN_OVER', ExitCode.undelivered, options);
+  }
+}
+
 export interface ServiceErrorDetails {
   /** HTTP status, or undefined when no answer came (connection refused, timeout). */
   status: number | undefined;

@@ -93,6 +93,7 @@ export function summaryLine(result: ShipResult, lines?: LineStats): string {
   if (result.deadLettered > 0) parts.push(`${result.deadLettered} dead-lettered`);
   if (result.dropped > 0) parts.push(`${result.dropped} dropped`);
   if (result.spooled > 0) parts.push(`${result.spooled} left in the spool`);
+  if (result.handedOver > 0) parts.push(`${result.handedOver} taken over by another oci-log process`);
   if (lines !== undefined) parts.push(...lineStatsParts(lines));
   return `oci-log: ${parts.join(', ')}`;
 }

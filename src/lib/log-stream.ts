@@ -266,6 +266,8 @@ class OciLogStream extends Writable implements LogStream {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Destroyed before the end: what was taken stays in the spool (or, memory only, goes to the dead-letter file).
     if (this.shipper && !this.writableFinished) {
+      // That includes an open multiline group and a last line without its newline; ending the feeder also stops its group timer, which would add to the stopped shipper.
+      this.feeder?.end();
       const result = this.shipper.abort();
       reportResult(this.p.warn, result);
       this.resolveResult(result);

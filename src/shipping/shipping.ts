@@ -188,7 +188,18 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
         const act = policy === 'block' ? 'reading stdin is paused until it has room' : policy === 'drop-oldest' ? 'dropping the oldest lines (counted)' : 'dropping new lines (counted)';
         warn(`the spool ${spool?.dir ?? ''} is full (--spool-max-bytes); ${act}`);
       },
-      spoolReadFailed: (path, err) => warn(`cannot read the spool file ${path} back (${err.message}); its entries are lost`),
+      spoolReadFailed: (path, err, kept) =>
+        warn(
+          kept
+            ? `cannot read the spool file ${path} back (${err.message}); its entries stay in the spool for the next run or 'oci-log flush'`
+            : `cannot read back the entries of ${path} (${err.message}); they are lost`,
+        ),
+      handedOver: (path, records, takenBy) =>
+        warn(
+          takenBy === undefined
+            ? `${records} entries are no longer in the spool file ${path}: another oci-log process took it over, judging this one gone (and may have delivered them already), or the file was deleted`
+            : `${records} entries of the spool file ${path} were taken over by oci-log process ${takenBy}, which judged this one gone: that process delivers them, not this one`,
+        ),
       deadLetterFailed: (err, records) => warn(`cannot write the dead-letter file ${deadLetter.path} (${err.message}); ${records} entries ${spooled ? 'stay in the spool' : 'are lost'}`),
     },
   });
@@ -215,6 +226,10 @@ export function reportResult(warn: Warn, result: ShipResult): number {
   }
   if (result.deadLettered > 0) {
     warn(`${result.deadLettered} entries were not delivered; they are in ${result.deadLetterPath ?? '(no file)'}. Send them again with: oci-log replay ${result.deadLetterPath ?? ''}`);
+    status = ExitCode.undelivered;
+  }
+  if (result.handedOver > 0) {
+    warn(`${result.handedOver} entries were taken over from the spool by another oci-log process, which delivers them`);
     status = ExitCode.undelivered;
   }
   if (result.spooled > 0) {

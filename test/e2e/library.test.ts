@@ -103,6 +103,21 @@ describe('oci-log as a library', function () {
     expect((await emu.entries(log)).map((e) => e.data).sort()).to.deep.equal(['kept 1', 'kept 2', 'new']);
   });
 
+  it('destroyed with a multiline group open, it leaves the group in the spool too, and no timer of it fires afterwards', async () => {
+    const log = await newLog();
+    const env = envFor();
+    // A 1 ms group timeout: had destroy left the group's timer armed, it would fire (into a closed stream) while this test still runs.
+    const first = createLogStream({ logOcid: log, env, multiline: 'java', multilineTimeoutMs: 1, flushIntervalMs: 3_600_000, onWarning: () => undefined });
+    await new Promise<void>((resolve, reject) => first.write('before\njava.lang.IllegalStateException: boom\n\tat A.run(A.java:1)\n', (err) => (err ? reject(err) : resolve())));
+    first.destroy();
+    const left = await first.result;
+    expect(left).to.include({ accepted: 2, spooled: 2, delivered: 0, lost: 0 });
+    const second = createLogStream({ logOcid: log, env, onWarning: () => undefined });
+    second.end();
+    expect(await second.result).to.include({ recovered: 2, delivered: 2 });
+    expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['before', 'java.lang.IllegalStateException: boom\n\tat A.run(A.java:1)']);
+  });
+
   it('oci-log/pino: a pino logger ships through the transport, and logger.flush() hands everything to it', async () => {
     const log = await newLog();
     const env = envFor();

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
@@ -76,6 +76,36 @@ describe('oci-log send: edge cases against the emulator', function () {
     expect(entries.map((e) => ({ data: e.data, id: e.id, time: e.time, subject: e.subject }))).to.deep.equal(
       records.map((x) => ({ data: x.data, id: x.id, time: x.time, subject: 'subj' })),
     );
+  });
+
+  it('replay delivers records whose ids hold characters above ASCII, with those ids, and removes the file', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'dl.jsonl');
+    const ids = ['good-1', 'id-café-€-😀', 'good-3'];
+    const rec = (id: string, data: string) => JSON.stringify({ data, id, time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', logId: log }) + '\n';
+    writeFileSync(file, rec(ids[0] as string, 'one') + rec(ids[1] as string, 'two') + rec(ids[2] as string, 'three'));
+    const replay = await runMain(['replay', file], { env: emu.env });
+    expect(replay.code, replay.stderr).to.equal(0);
+    expect(existsSync(file)).to.equal(false);
+    expect((await emu.entries(log)).map((e) => [e.data, e.id])).to.deep.equal([
+      ['one', ids[0]],
+      ['two', ids[1]],
+      ['three', ids[2]],
+    ]);
+  });
+
+  it('replay leaves its file as it was when records could be neither delivered nor written back (exit 3)', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'dl.jsonl');
+    const text = ['one', 'two'].map((data, i) => JSON.stringify({ data, id: `i${i}`, time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', logId: log }) + '\n').join('');
+    writeFileSync(file, text);
+    // Where replay writes back what the service refused: a folder, so that write fails.
+    mkdirSync(`${file}.replay-${process.pid}.tmp`);
+    await emu.injectFault({ op: 'putLogs', status: 400, count: 1 });
+    const replay = await runMain(['replay', file], { env: emu.env });
+    expect(replay.code, replay.stderr).to.equal(3);
+    expect(readFileSync(file, 'utf8')).to.equal(text);
+    expect(replay.stderr).to.contain(`${file}: left as it was`);
   });
 
   it('replay of a missing file exits 2 naming it', async () => {

@@ -37,6 +37,14 @@ export function replayFiles(args: readonly string[]): string[] {
   });
 }
 
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not a file we made (something else has the name): left alone.
+  }
+}
+
 /** oci-log replay: the handler (see replay.ts for its options). */
 export async function runReplay(argv: ReplayArgs): Promise<void> {
   const { io } = argv;
@@ -72,10 +80,12 @@ export async function runReplay(argv: ReplayArgs): Promise<void> {
       // Whatever is not delivered is written here, then replaces the file: an interrupted replay leaves no temporary file.
       const rest = new DeadLetterFile(`${file}.replay-${io.pid}.tmp`);
       const shippers = new Map<string, Shipper>();
+      let read = 0;
       let kept = 0;
       const progress = await startProgress(io, argv.quiet, () => sumStats(shippers.values()));
       const lines = readRecordFile(file);
       for await (const { lineNo, parsed } of lines) {
+        read += 1;
         if (stopping) {
           // Not read in time: back into the file as it was.
           rest.append(parsed.ok ? recordLine(parsed.record) : parsed.line + '\n', 1);
@@ -100,15 +110,21 @@ export async function runReplay(argv: ReplayArgs): Promise<void> {
         if (wait) await Promise.race([wait, stopped]);
       }
       let delivered = 0;
-      let undelivered = 0;
+      let writtenBack = kept;
       for (const shipper of shippers.values()) {
         shutdown.attach(shipper);
         const result = await Promise.race([shipper.close(shutdown.closeOptions(false)), shutdown.aborted.then(() => shipper.abort())]);
         delivered += result.delivered;
-        undelivered += result.deadLettered + result.lost;
+        writtenBack += result.deadLettered;
       }
       rest.close();
-      if (undelivered === 0 && kept === 0) {
+      if (delivered + writtenBack < read) {
+        // Some records are neither delivered nor in the rest: the file is their only copy.
+        removeQuietly(rest.path);
+        progress.stop(undefined);
+        failedFiles += 1;
+        warn(io, `${file}: left as it was: ${read - delivered - writtenBack} of its entries could not be written back to it; the ${delivered} delivered are sent again, with the same ids, by the next replay`);
+      } else if (writtenBack === 0) {
         rmSync(file);
         rmSync(rest.path, { force: true });
         // Like every summary, shown on a terminal only.
@@ -117,7 +133,7 @@ export async function runReplay(argv: ReplayArgs): Promise<void> {
         progress.stop(undefined);
         renameSync(rest.path, file);
         failedFiles += 1;
-        warn(io, `${file}: ${delivered} delivered, ${undelivered + kept} kept in the file`);
+        warn(io, `${file}: ${delivered} delivered, ${writtenBack} kept in the file`);
       }
     }
   } finally {

@@ -3,6 +3,7 @@ import { recordLine } from './dead-letter.js';
 import type { LogRecord } from './log-record.js';
 import { decodeSegment } from './spool/segment-format.js';
 import type { Segment } from './spool/segment.js';
+import { takenOver } from './spool/spool-dir.js';
 import { BodyWriter, wireId } from './wire-format.js';
 import type { RunMetas } from './wire-format.js';
 
@@ -23,10 +24,16 @@ export interface Batch {
  * The entries of a batch with all their fields: read back from its spool
  * segment, or, when the body is the only copy (--no-spool, or a spool write
  * that failed), from the body. `bad` counts lines that could not be read (a
- * torn last one) and entries of another log.
+ * torn last one) and entries of another log. Throws SegmentTakenOverError
+ * when another process took the segment over.
  */
 export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
-  const text = batch.segment.read();
+  let text;
+  try {
+    text = batch.segment.read();
+  } catch (err) {
+    throw takenOver(batch.segment.path, err) ?? err;
+  }
   if (text === undefined) return { records: recordsFromBody(batch.body, batch.logId), bad: 0 };
   const { records, bad } = decodeSegment(text);
   if (batch.logId === '' && records[0] !== undefined) batch.logId = records[0].logId;
@@ -34,12 +41,20 @@ export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
   return { records: mine, bad: bad + records.length - mine.length };
 }
 
-/** Reads the entries back out of a body built here (the rare path: a refusal with no spool). */
+/**
+ * Reads the entries back out of a body built here (the rare path: a refusal
+ * with no spool). The writer only makes valid JSON (wire-format.ts); a body
+ * that does not parse is a bug, said as one. The caller keeps what it can:
+ * replay leaves its file as it was.
+ */
 function recordsFromBody(body: Buffer | undefined, logId: string): LogRecord[] {
   if (body === undefined) return [];
-  const parsed = JSON.parse(body.toString('utf8')) as {
-    logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }>;
-  };
+  let parsed: { logEntryBatches: Array<{ entries: Array<{ data: string; id: string; time: string }>; source: string; type: string; subject?: string }> };
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as typeof parsed;
+  } catch (err) {
+    throw new Error(`the request body is not valid JSON (${(err as Error).message}): a bug in oci-log, please report it`, { cause: err });
+  }
   const out: LogRecord[] = [];
   for (const run of parsed.logEntryBatches) {
     for (const e of run.entries) {

@@ -2,6 +2,7 @@ import { systemClock } from '../clock.js';
 import type { Clock, ClockTimer } from '../clock.js';
 import { DEFAULT_BACKOFF } from '../delivery-policy.js';
 import type { BackoffPolicy } from '../delivery-policy.js';
+import { SegmentTakenOverError } from '../../errors.js';
 import { bodyOf, copyToDeadLetter, recordsOf } from './batch.js';
 import { bodyBuffers } from './body-buffers.js';
 import type { Batch } from './batch.js';
@@ -79,10 +80,12 @@ export interface ShipperEvents {
   gaveUp?(failure: ShipFailure): void;
   /** The spool is full: `policy` applies until it has room again (`full` false). */
   spoolFull?(full: boolean, policy: WhenFull): void;
-  /** Records could not be read back from the spool (the file went away): counted as lost. */
-  spoolReadFailed?(path: string, err: Error): void;
+  /** Records could not be read back: `kept`, they stay in the spool (still on disk); else they are counted as lost. */
+  spoolReadFailed?(path: string, err: Error, kept: boolean): void;
   /** Writing the dead-letter file failed: the records stay in the spool, or (memory only) are lost. */
   deadLetterFailed?(err: Error, records: number): void;
+  /** Another process took a segment of this one over (it judged this one gone): its `records` are that process's to send. */
+  handedOver?(path: string, records: number, takenBy: number | undefined): void;
 }
 
 export interface ShipStats {
@@ -106,6 +109,8 @@ export interface ShipStats {
   requests: number;
   /** Entries that could not be written to the spool (disk full): held in memory only. */
   unspooled: number;
+  /** Entries of segments another oci-log process took over (it judged this one gone): it sends them. */
+  handedOver: number;
   /** Since when the service has been failing (an outage), if it is. */
   outageSince: number | undefined;
 }
@@ -125,6 +130,7 @@ export function emptyStats(): ShipStats {
     retries: 0,
     requests: 0,
     unspooled: 0,
+    handedOver: 0,
     outageSince: undefined,
   };
 }
@@ -212,6 +218,7 @@ export class Shipper {
     retries: 0,
     requests: 0,
     unspooled: 0,
+    handedOver: 0,
   };
   /** Entries in the open batch, queued or in flight. */
   private waitingCount = 0;
@@ -526,9 +533,13 @@ export class Shipper {
     try {
       loaded = recordsOf(batch);
     } catch (err) {
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
-      this.counters.lost += batch.count;
       this.waitingCount -= batch.count;
+      if (err instanceof SegmentTakenOverError) {
+        this.handOver(batch, err);
+        return undefined;
+      }
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, false);
+      this.counters.lost += batch.count;
       batch.segment.remove();
       return undefined;
     }
@@ -551,8 +562,19 @@ export class Shipper {
     try {
       records = recordsOf(batch).records;
     } catch (err) {
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error);
-      this.counters.lost += batch.count;
+      if (err instanceof SegmentTakenOverError) {
+        this.handOver(batch, err);
+        return;
+      }
+      // Whole on disk, the segment keeps them for the next run, as when the dead-letter file cannot be written.
+      const kept = batch.segment.durable;
+      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, kept);
+      if (kept) {
+        this.waitingCount += batch.count;
+        this.leftInSpool += batch.count;
+      } else {
+        this.counters.lost += batch.count;
+      }
       return;
     }
     if (records.length < batch.count) this.counters.skipped += batch.count - records.length;
@@ -572,6 +594,12 @@ export class Shipper {
       this.counters.lost += left;
       batch.segment.remove();
     }
+  }
+
+  private handOver(batch: Batch, err: SegmentTakenOverError): void {
+    this.counters.handedOver += batch.count;
+    this.o.events?.handedOver?.(err.path, batch.count, err.takenBy);
+    batch.segment.remove();
   }
 
   // ---- the end --------------------------------------------------------------

@@ -16,24 +16,43 @@ const BODY_TAIL = ']}';
 const RUN_HEAD = '{"entries":[';
 const DATA_HEAD = '{"data":';
 const ID_HEAD = ',"id":"';
-const ISO_LENGTH = '2000-01-01T00:00:00.000Z'.length;
 const NEWLINE = Buffer.from('\n');
 
 /** Buffer's own encoder, without the argument checks of Buffer#write (measured: a tenth of the pipe's CPU). */
 type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
 
-/** Writes a string known to be ASCII, one byte a character. */
+/**
+ * Writes a string of ASCII, one byte a character: JSON punctuation and the
+ * inside of strings made by wireString(). A character above 0x7e is written
+ * as \uXXXX rather than cut to its low byte (which made NULs and broken
+ * UTF-8 of an id): it can only be inside a string, where the escape is
+ * valid, so the body stays JSON whatever a caller hands in.
+ */
 function writeAscii(buf: Buffer, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) buf[at + i] = text.charCodeAt(i);
-  return text.length;
+  let to = at;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7e) to += buf.write(unicodeEscape(c), to, 'latin1');
+    else buf[to++] = c;
+  }
+  return to - at;
+}
+
+function unicodeEscape(c: number): string {
+  return '\\u' + c.toString(16).padStart(4, '0');
+}
+
+/** The most bytes writeAscii() may write for `text`. */
+function asciiBound(text: string): number {
+  return text.length * 6;
 }
 
 /** Source, type, subject and log of a run of entries, with the strings they need made once. */
 export class RunMeta {
   /** `],"source":…,"type":…,"subject":…,"defaultlogentrytime":"` */
   readonly tailHead: string;
-  /** Bytes of the whole run tail: tailHead, the time and `"}`. */
-  readonly tailBytes: number;
+  /** Bytes of tailHead (a run's tail adds its time and `"}`). */
+  readonly tailHeadBytes: number;
   /** The segment line that says which log, source, type and subject the entries after it have. */
   readonly spoolLine: Buffer;
 
@@ -45,7 +64,7 @@ export class RunMeta {
   ) {
     const fields = ',"source":' + JSON.stringify(source) + ',"type":' + JSON.stringify(type) + (subject === undefined ? '' : ',"subject":' + JSON.stringify(subject));
     this.tailHead = ']' + fields + ',"defaultlogentrytime":"';
-    this.tailBytes = Buffer.byteLength(this.tailHead) + ISO_LENGTH + 2;
+    this.tailHeadBytes = Buffer.byteLength(this.tailHead);
     this.spoolLine = Buffer.from(metaLine({ logId, source, type, subject }) + '\n');
   }
 }
@@ -70,16 +89,38 @@ export class RunMetas {
 }
 
 /**
+ * A string as it is written inside its JSON string, in printable ASCII only:
+ * `"`, `\` and control characters escaped as JSON.stringify does, and every
+ * character above 0x7e as \uXXXX (a character outside the BMP as its two
+ * surrogates, a lone surrogate as itself), so the body writer can copy it
+ * byte for byte. A string that needs none of it is returned as it is.
+ */
+export function wireString(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c < 0x20 || c > 0x7e) return escapeFrom(text, i);
+  }
+  return text;
+}
+
+function escapeFrom(text: string, from: number): string {
+  let out = text.slice(0, from);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7e) out += unicodeEscape(c);
+    else if (c === 0x22 || c === 0x5c || c < 0x20) out += JSON.stringify(text.charAt(i)).slice(1, -1);
+    else out += text.charAt(i);
+  }
+  return out;
+}
+
+/**
  * An id as it is written inside its JSON string: ids oci-log makes need no
  * escaping and go as they are; an id read from a file (replay, recovery)
  * passes through here first.
  */
 export function wireId(id: string): string {
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c || c < 0x20 || c > 0x7e) return JSON.stringify(id).slice(1, -1);
-  }
-  return id;
+  return wireString(id);
 }
 
 interface Run {
@@ -88,7 +129,10 @@ interface Run {
   start: number;
   /** Where its last entry ends (once the run is closed). */
   end: number | undefined;
+  /** Its defaultlogentrytime as it is written (wireString). */
   time: string;
+  /** Bytes of its tail: meta.tailHead, the time and `"}`. */
+  tailBytes: number;
 }
 
 /**
@@ -110,6 +154,8 @@ export class BodyWriter {
   private fileOffset = -1;
   private fileEntries = 0;
   private tailIso = '';
+  /** tailIso as it is written: ISO times go as they are; a time read from a file is escaped (wireString). */
+  private wireIso = '';
   private timeTail = '';
 
   constructor(private readonly limitBytes: number) {
@@ -125,24 +171,26 @@ export class BodyWriter {
   /** The size of the body if it were finished now. */
   get bytes(): number {
     const run = this.runs[this.runs.length - 1];
-    return this.written + (run ? run.meta.tailBytes : 0) + BODY_TAIL.length;
+    return this.written + (run ? run.tailBytes : 0) + BODY_TAIL.length;
   }
 
   /**
    * Adds the entry {"data":…,"id":…,"time":…} in `meta`'s run. `id` must be
-   * as it goes inside its JSON string (see wireId), `iso` the entry's time.
-   * False when it does not fit.
+   * as it goes inside its JSON string (see wireId), `iso` the entry's time
+   * (RFC 3339; any string is written safely). False when it does not fit.
    */
   add(data: string, id: string, iso: string, meta: RunMeta): boolean {
     const json = data === '' ? '""' : JSON.stringify(data);
     if (iso !== this.tailIso) {
       this.tailIso = iso;
-      this.timeTail = '","time":"' + iso + '"}';
+      this.wireIso = wireString(iso);
+      this.timeTail = '","time":"' + this.wireIso + '"}';
     }
     const mark = this.written;
     const last = this.runs[this.runs.length - 1];
     const sameRun = last !== undefined && last.meta === meta;
-    this.ensure(this.written + json.length * 3 + id.length + 64 + (sameRun ? 0 : (last?.meta.tailBytes ?? 0) + RUN_HEAD.length));
+    const tailBytes = sameRun ? last.tailBytes : meta.tailHeadBytes + this.wireIso.length + 2;
+    this.ensure(this.written + json.length * 3 + asciiBound(id) + this.timeTail.length + 64 + (sameRun ? 0 : (last?.tailBytes ?? 0) + RUN_HEAD.length));
     const buf = this.buf;
     let at = this.written;
     if (sameRun) {
@@ -162,13 +210,13 @@ export class BodyWriter {
     at += writeAscii(buf, at, id);
     at += writeAscii(buf, at, this.timeTail);
     this.written = at;
-    if (at + meta.tailBytes + BODY_TAIL.length > this.limitBytes && this.entries > 0) {
+    if (at + tailBytes + BODY_TAIL.length > this.limitBytes && this.entries > 0) {
       this.written = mark;
       return false;
     }
     if (!sameRun) {
       if (last) last.end = mark;
-      this.runs.push({ meta, start, end: undefined, time: iso });
+      this.runs.push({ meta, start, end: undefined, time: this.wireIso, tailBytes });
     }
     this.entries += 1;
     return true;
@@ -214,7 +262,7 @@ export class BodyWriter {
 
   private writeRunTail(run: Run): void {
     this.written += this.buf.write(run.meta.tailHead, this.written, 'utf8');
-    this.written += this.buf.write(run.time, this.written, 'latin1');
+    this.written += writeAscii(this.buf, this.written, run.time);
     this.buf[this.written++] = 0x22; // "
     this.buf[this.written++] = 0x7d; // }
   }

@@ -1,23 +1,48 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { SegmentTakenOverError } from '../../../errors.js';
+import { systemClock } from '../../clock.js';
+import type { Clock, ClockTimer } from '../../clock.js';
 import { FileSegment } from './segment.js';
 import type { Segment, WriteBuffers, WriteErrorReporter } from './segment.js';
 import { countEntries } from './segment-format.js';
 
 /**
  * A spool folder that several oci-log processes may share. Each process owns
- * the segments it writes, under a lock file naming its pid; it never touches
- * the segments of a live process, and adopts (by an atomic rename) those of
- * a process that is gone.
+ * the segments it writes, under a lock file naming its pid, whose time it
+ * refreshes every HEARTBEAT_MS; it never touches the segments of a running
+ * process, and adopts (by an atomic rename) those of a process that is gone.
  *
- *   <owner>.lock                              {"pid","start","host"}
+ *   <owner>.lock                              {"pid","start","host","boot","pidns"}
  *   <time>-<seq>.<owner>[~<first owner>].<log hash>.jsonl
+ *
+ * Gone means: no lock (it closed, or never got that far); or this machine
+ * can tell it exited (same host: its boot is over, or, in our pid
+ * namespace, its pid is free or reused); or, when this machine cannot tell
+ * (another host, container or pid namespace sharing the folder), its lock
+ * has not been refreshed for STALE_LOCK_MS. A process this machine sees
+ * running keeps its segments however old its lock: stopped or suspended, it
+ * sends them itself when it resumes.
  *
  * A segment (segment-format.ts) is a JSON-lines file, mode 0600, in a folder
  * of mode 0700.
  */
+
+/** How often a process refreshes its lock's time. */
+export const HEARTBEAT_MS = 60_000;
+
+/**
+ * A lock not refreshed for this long, whose owner this machine cannot check,
+ * belongs to a process that is gone (killed in a container since re-created
+ * under another host name, say). Ten heartbeats: a process whose event loop
+ * is held up for minutes, or hosts whose clocks differ by a few minutes on a
+ * shared volume, must not have their segments taken (and sent twice) while
+ * they run; yet a re-created container's leftovers go out within minutes
+ * (running oci-log processes look again every minute).
+ */
+export const STALE_LOCK_MS = 10 * HEARTBEAT_MS;
 
 const SEGMENT = /^(\d{13}-\d{6})\.(\d+-[0-9a-f]{8})(?:~(\d+-[0-9a-f]{8}))?\.([0-9a-f]{16})\.jsonl$/;
 const LOCK = /^(\d+-[0-9a-f]{8})\.lock$/;
@@ -31,6 +56,38 @@ interface LockInfo {
   host: string;
   /** The process's start time as the kernel tells it (Linux), to tell a reused pid apart. */
   start: string | undefined;
+  /** The kernel's boot id (Linux): a lock from an earlier boot is from a process that is gone. */
+  boot: string | undefined;
+  /** The pid namespace (Linux): a pid means the same process only within one. */
+  pidns: string | undefined;
+}
+
+/** A lock as read from the folder, with when its owner last refreshed it. */
+interface FoundLock extends LockInfo {
+  refreshedAt: number;
+}
+
+/** What a lock written here says of this machine; undefined parts are unknown (no /proc). */
+export interface Machine {
+  host: string;
+  boot: string | undefined;
+  pidns: string | undefined;
+}
+
+let machine: Machine | undefined;
+
+/** This host, its boot and this process's pid namespace. */
+export function thisMachine(): Machine {
+  machine ??= { host: hostname(), boot: readProc(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()), pidns: readProc(() => readlinkSync('/proc/self/ns/pid')) };
+  return machine;
+}
+
+function readProc(read: () => string): string | undefined {
+  try {
+    return read() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The kernel's start time of a process (field 22 of /proc/PID/stat), where there is a /proc. */
@@ -43,24 +100,42 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-function isAlive(lock: LockInfo | undefined, host: string): boolean {
-  if (!lock) return false;
-  // Another host's process cannot be checked from here: leave its segments alone.
-  if (lock.host !== host) return true;
+/** Two facts that differ, when both are known (a lock of an older oci-log, or a system without /proc, knows less). */
+function differ(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+/** What this machine can tell of a lock's process: gone, running, or nothing (another host or pid namespace). */
+function ownerSeen(lock: LockInfo, here: Machine): 'gone' | 'running' | 'unknown' {
+  if (lock.host !== here.host) return 'unknown';
+  if (differ(lock.boot, here.boot)) return 'gone';
+  if (differ(lock.pidns, here.pidns)) return 'unknown';
   try {
     process.kill(lock.pid, 0);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
   }
   const start = processStartTime(lock.pid);
-  return !(start !== undefined && lock.start !== undefined && start !== lock.start);
+  if (start === undefined || lock.start === undefined) return 'unknown';
+  return start === lock.start ? 'running' : 'gone';
 }
 
-function readLock(path: string): LockInfo | undefined {
+/** Whether a lock's owner still runs (see the top of this file). */
+function isAlive(lock: FoundLock | undefined, here: Machine, now: number): boolean {
+  // No lock: the owner closed (and left its segments to whoever comes next), or never got one.
+  if (!lock) return false;
+  const seen = ownerSeen(lock, here);
+  if (seen !== 'unknown') return seen === 'running';
+  return now - lock.refreshedAt < STALE_LOCK_MS;
+}
+
+function readLock(path: string): FoundLock | undefined {
   try {
+    const refreshedAt = statSync(path).mtimeMs;
     const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
     if (typeof v.pid !== 'number' || typeof v.host !== 'string') return undefined;
-    return { pid: v.pid, host: v.host, start: typeof v.start === 'string' ? v.start : undefined };
+    const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+    return { pid: v.pid, host: v.host, start: text(v.start), boot: text(v.boot), pidns: text(v.pidns), refreshedAt };
   } catch {
     return undefined;
   }
@@ -97,6 +172,31 @@ export class AdoptedSegment implements Segment {
   }
 }
 
+/**
+ * When reading one of this process's segments failed because the file is no
+ * longer there while its folder is, another process took it over (adoption
+ * renames it, keeping its time, sequence, first owner and log): the error
+ * that says so, naming that process when its file is found. Undefined for
+ * any other failure (the folder itself gone, say).
+ */
+export function takenOver(path: string | undefined, err: unknown): SegmentTakenOverError | undefined {
+  if (path === undefined || (err as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+  const dir = dirname(path);
+  const mine = SEGMENT.exec(basename(path));
+  if (!mine || !existsSync(dir)) return undefined;
+  const first = mine[3] ?? mine[2];
+  let takenBy: number | undefined;
+  try {
+    for (const name of readdirSync(dir)) {
+      const m = SEGMENT.exec(name);
+      if (m && m[1] === mine[1] && m[4] === mine[4] && m[3] === first) takenBy = Number((m[2] as string).split('-')[0]);
+    }
+  } catch {
+    // Who took it is a detail of the message.
+  }
+  return new SegmentTakenOverError(path, takenBy, { cause: err });
+}
+
 /** The entry lines in a segment file, and its size. */
 export function countSegment(path: string): { entries: number; bytes: number; text: string } {
   const text = readFileSync(path, 'utf8');
@@ -116,13 +216,13 @@ export interface SpoolSegmentInfo {
 
 /**
  * Every segment in a spool folder, with whether its owner still runs
- * (`self` counts as running). Locks of processes that are gone and own
- * nothing any more are removed on the way.
+ * (`self` counts as running) at `now`. Locks of processes that are gone and
+ * own nothing any more are removed on the way.
  */
-export function scanSpool(dir: string, self?: string): SpoolSegmentInfo[] {
-  const host = hostname();
+export function scanSpool(dir: string, self?: string, now = Date.now()): SpoolSegmentInfo[] {
+  const here = thisMachine();
   const names = readdirSync(dir).sort();
-  const locks = new Map<string, LockInfo | undefined>();
+  const locks = new Map<string, FoundLock | undefined>();
   for (const name of names) {
     const m = LOCK.exec(name);
     if (m) locks.set(m[1] as string, readLock(join(dir, name)));
@@ -132,7 +232,7 @@ export function scanSpool(dir: string, self?: string): SpoolSegmentInfo[] {
     if (owner === self) return true;
     let a = alive.get(owner);
     if (a === undefined) {
-      a = isAlive(locks.get(owner), host);
+      a = isAlive(locks.get(owner), here, now);
       alive.set(owner, a);
     }
     return a;
@@ -153,7 +253,8 @@ export function scanSpool(dir: string, self?: string): SpoolSegmentInfo[] {
 export interface SpoolDirOptions {
   sync: boolean;
   reporter: WriteErrorReporter;
-  now?: () => number;
+  /** Segment names, the lock's heartbeat, and the age of other processes' locks. */
+  clock?: Clock;
   pid?: number;
   /** For tests: how bytes reach a segment file. */
   write?: WriteBuffers;
@@ -164,6 +265,9 @@ export class SpoolDir {
   private seq = 0;
   private used = 0;
   private readonly lockPath: string;
+  private readonly lock: LockInfo;
+  private readonly clock: Clock;
+  private heartbeat: ClockTimer | undefined;
   private closed = false;
 
   private constructor(
@@ -171,12 +275,13 @@ export class SpoolDir {
     private readonly options: SpoolDirOptions,
   ) {
     const pid = options.pid ?? process.pid;
+    this.clock = options.clock ?? systemClock;
     this.owner = `${pid}-${randomBytes(4).toString('hex')}`;
     this.lockPath = join(dir, `${this.owner}.lock`);
-    const info: LockInfo = { pid, host: hostname(), start: processStartTime(pid) };
-    const tmp = `${this.lockPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(info) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.lockPath);
+    const { host, boot, pidns } = thisMachine();
+    this.lock = { pid, host, start: processStartTime(pid), boot, pidns };
+    this.writeLock();
+    this.scheduleHeartbeat();
   }
 
   /**
@@ -198,14 +303,14 @@ export class SpoolDir {
   }
 
   newSegment(logId: string): FileSegment {
-    const now = (this.options.now ?? Date.now)();
+    const now = this.clock.now();
     const name = `${String(now).padStart(13, '0')}-${String(this.seq++ % 1_000_000).padStart(6, '0')}.${this.owner}.${logHash(logId)}.jsonl`;
     return new FileSegment(join(this.dir, name), this.options.sync, this.options.reporter, (d) => (this.used += d), this.options.write);
   }
 
   /** Every segment in the folder, with whether its owner still runs. */
   scan(): SpoolSegmentInfo[] {
-    return scanSpool(this.dir, this.owner);
+    return scanSpool(this.dir, this.owner, this.clock.now());
   }
 
   /**
@@ -237,7 +342,7 @@ export class SpoolDir {
       out.push(new AdoptedSegment(target, entries, bytes, (d) => (this.used += d)));
     }
     // Once scanned again, the locks of processes whose segments were all taken go.
-    if (out.length > 0) scanSpool(this.dir, this.owner);
+    if (out.length > 0) this.scan();
     return out;
   }
 
@@ -245,6 +350,41 @@ export class SpoolDir {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clock.clearTimeout(this.heartbeat);
+    this.heartbeat = undefined;
     rmSync(this.lockPath, { force: true });
+  }
+
+  private writeLock(): void {
+    const tmp = `${this.lockPath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.lock) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.lockPath);
+  }
+
+  private scheduleHeartbeat(): void {
+    const timer = this.clock.setTimeout(() => {
+      this.refreshLock();
+      if (!this.closed) this.scheduleHeartbeat();
+    }, HEARTBEAT_MS);
+    // A lock is only worth refreshing while the process runs for other reasons.
+    if ('unref' in timer) timer.unref();
+    this.heartbeat = timer;
+  }
+
+  /** Tells other processes this one still runs: the lock's time is now (a lock something removed is made again). */
+  private refreshLock(): void {
+    if (this.closed) return;
+    const now = new Date(this.clock.now());
+    try {
+      try {
+        utimesSync(this.lockPath, now, now);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        this.writeLock();
+        utimesSync(this.lockPath, now, now);
+      }
+    } catch {
+      // The folder cannot be written just now: the next heartbeat tries again.
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Shipper } from '../../../../src/core/pipe/shipper.js';
@@ -6,7 +6,7 @@ import type { ShipResult, ShipStats, ShipperOptions } from '../../../../src/core
 import type { AppendResult, DeadLetterSink } from '../../../../src/core/pipe/dead-letter.js';
 import type { LogRecord } from '../../../../src/core/pipe/log-record.js';
 import type { SendResult } from '../../../../src/core/pipe/send-result.js';
-import { SpoolDir } from '../../../../src/core/pipe/spool/spool-dir.js';
+import { SpoolDir, logHash } from '../../../../src/core/pipe/spool/spool-dir.js';
 import { decodeSegment } from '../../../../src/core/pipe/spool/segment-format.js';
 import type { FailureKind } from '../../../../src/core/delivery-policy.js';
 import { FakeClock, settle } from '../../../helpers/fake-clock.js';
@@ -98,6 +98,8 @@ function make(extra: Partial<ShipperOptions> & { answer?: (n: number, s: Sent) =
       gaveUp: (f) => events.push(`gave up after ${f.attempts}`),
       spoolFull: (full, policy) => events.push(`${full ? 'full' : 'room'} ${policy}`),
       deadLetterFailed: (_e, n) => events.push(`dead-letter failed ${n}`),
+      spoolReadFailed: (_p, _e, kept) => events.push(`read failed ${kept ? 'kept' : 'lost'}`),
+      handedOver: (_p, n, pid) => events.push(`handed over ${n} to ${pid ?? '?'}`),
     },
     ...options,
   });
@@ -111,7 +113,7 @@ function feed(shipper: Shipper, n: number, from = 0, timeMs = 1000): Promise<voi
 
 /** Every entry is somewhere, exactly once. */
 function balanced(r: ShipResult): void {
-  expect(r.accepted + r.recovered, JSON.stringify(r)).to.equal(r.delivered + r.deadLettered + r.dropped + r.lost + r.skipped + r.spooled);
+  expect(r.accepted + r.recovered, JSON.stringify(r)).to.equal(r.delivered + r.deadLettered + r.dropped + r.lost + r.skipped + r.spooled + r.handedOver);
 }
 
 function segments(dir: string): string[] {
@@ -396,6 +398,44 @@ describe('shipper: the spool', () => {
     expect(b.spool.adopt(LOG), 'claimed once').to.deep.equal([]);
   });
 
+  it('a segment another process took over (it judged this one gone) counts as handed over, not lost, and says to whom', async () => {
+    const dir = tempDir();
+    let other: SpoolDir | undefined;
+    const { shipper, sink, events, spool } = spooled(dir, {
+      answer: () => {
+        // Another process finds no lock of ours, takes our segment, and then the service refuses the batch.
+        rmSync(join(dir, `${spool.owner}.lock`));
+        other = SpoolDir.open(dir, { sync: false, reporter: { failed: () => undefined, recovered: () => undefined } });
+        expect(other.adopt(LOG)).to.have.length(1);
+        return fail(400, 'refused');
+      },
+    });
+    feed(shipper, 3);
+    const r = await shipper.close();
+    expect(events.filter((e) => e.startsWith('handed over'))).to.deep.equal([`handed over 3 to ${other?.owner.split('-')[0]}`]);
+    expect(sink.records).to.deep.equal([]);
+    expect(r).to.include({ handedOver: 3, lost: 0, deadLettered: 0, spooled: 0 });
+    expect(spool.bytes).to.equal(0);
+    balanced(r);
+  });
+
+  it('an adopted segment taken over again before it was read is handed over too', async () => {
+    const dir = tempDir();
+    const entries = ['a', 'b'].map((d) => JSON.stringify({ data: d, id: d, time: '2026-12-01T00:00:00.000Z' }));
+    writeFileSync(join(dir, `1764547200000-000000.99999-0000dead.${logHash(LOG)}.jsonl`), [JSON.stringify({ spool: 1, logId: LOG, source: 's', type: 't' }), entries.join(',\n')].join('\n'));
+    const { shipper, events, spool, sent } = spooled(dir);
+    const found = spool.adopt(LOG);
+    rmSync(join(dir, `${spool.owner}.lock`));
+    const other = SpoolDir.open(dir, { sync: false, reporter: { failed: () => undefined, recovered: () => undefined } });
+    expect(other.adopt(LOG)).to.have.length(1);
+    shipper.adopt(found);
+    const r = await shipper.close();
+    expect(sent).to.deep.equal([]);
+    expect(events.filter((e) => e.startsWith('handed over'))).to.deep.equal([`handed over 2 to ${other.owner.split('-')[0]}`]);
+    expect(r).to.include({ recovered: 2, handedOver: 2, lost: 0, spooled: 0 });
+    balanced(r);
+  });
+
   it('--when-full block: stops the reader until delivery makes room', async () => {
     const dir = tempDir();
     let down = true;
@@ -461,6 +501,25 @@ describe('shipper: the spool', () => {
     expect(events).to.include('dead-letter failed 3');
     expect(r).to.include({ deadLettered: 0, lost: 0, spooled: 3 });
     expect(segments(dir)).to.have.length(1);
+    balanced(r);
+  });
+
+  it('a refused batch whose segment cannot be read back stays in the spool: counted there, not lost', async () => {
+    const dir = tempDir();
+    const { shipper, sink, events } = spooled(dir, {
+      answer: () => {
+        // The segment can no longer be read (here: a folder took its name).
+        const file = join(dir, segments(dir)[0] as string);
+        rmSync(file);
+        mkdirSync(file);
+        return fail(400, 'refused');
+      },
+    });
+    feed(shipper, 3);
+    const r = await shipper.close();
+    expect(events.filter((e) => e.startsWith('read failed'))).to.deep.equal(['read failed kept']);
+    expect(sink.records).to.deep.equal([]);
+    expect(r).to.include({ deadLettered: 0, lost: 0, spooled: 3 });
     balanced(r);
   });
 

@@ -54,11 +54,50 @@ describe('the PutLogs body writer', () => {
 
   it('escapes an id from outside only when it needs it', () => {
     expect(wireId('0190aaaa-0000-7000-8000-000000000001-p0001')).to.equal('0190aaaa-0000-7000-8000-000000000001-p0001');
-    expect(wireId('a"b\\c\u0001é')).to.equal('a\\"b\\\\c\\u0001é');
+    expect(wireId('a"b\\c\u0001é')).to.equal('a\\"b\\\\c\\u0001\\u00e9');
     const w = new BodyWriter(10_000);
     const t = '2026-12-01T00:00:00.000Z';
     w.add('x', wireId('q"uote\\'), t, metas.get('s', 't', undefined, LOG));
     expect((JSON.parse(w.finish().toString()) as { logEntryBatches: Array<{ entries: Array<{ id: string }> }> }).logEntryBatches[0]?.entries[0]?.id).to.equal('q"uote\\');
+  });
+
+  it('escapes every character above 0x7e of an id as \\uXXXX (a surrogate pair as two), so the body is ASCII there and valid JSON', () => {
+    expect(wireId('café-€-😀')).to.equal('caf\\u00e9-\\u20ac-\\ud83d\\ude00');
+    expect(wireId('del\u007f')).to.equal('del\\u007f');
+    const ids = ['café-€-😀', 'lone \ud800 surrogate', 'nul\u0000 tab\t "q" \\', 'ascii-id'];
+    const w = new BodyWriter(100_000);
+    const t = '2026-12-01T00:00:00.000Z';
+    for (const id of ids) expect(w.add('x', wireId(id), t, metas.get('s', 't', undefined, LOG))).to.equal(true);
+    const size = w.bytes;
+    const body = w.finish();
+    expect(body.length).to.equal(size);
+    expect(Buffer.from(body.toString('utf8')).equals(body), 'valid UTF-8').to.equal(true);
+    const parsed = JSON.parse(body.toString('utf8')) as { logEntryBatches: Array<{ entries: Array<{ id: string }> }> };
+    expect(parsed.logEntryBatches[0]?.entries.map((e) => e.id)).to.deep.equal(ids);
+  });
+
+  it('still writes valid JSON for an id above 0x7e that skipped wireId()', () => {
+    const w = new BodyWriter(10_000);
+    w.add('x', 'naïve-😀', '2026-12-01T00:00:00.000Z', metas.get('s', 't', undefined, LOG));
+    const size = w.bytes;
+    const body = w.finish();
+    expect(body.length).to.equal(size);
+    expect((JSON.parse(body.toString('utf8')) as { logEntryBatches: Array<{ entries: Array<{ id: string }> }> }).logEntryBatches[0]?.entries[0]?.id).to.equal('naïve-😀');
+  });
+
+  it('keeps the body valid JSON, and its size exact, whatever the time strings read back from a file hold', () => {
+    const odd = ['2026-12-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', 'naïve "time" \\ 😀', ''];
+    const w = new BodyWriter(100_000);
+    for (const [i, time] of odd.entries()) {
+      // A new run for each, so each time is also a run's defaultlogentrytime.
+      expect(w.add(`d${i}`, `i${i}`, time, metas.get(`s${i}`, 't', undefined, LOG))).to.equal(true);
+      expect(w.bytes).to.be.greaterThan(0);
+    }
+    const size = w.bytes;
+    const body = w.finish();
+    expect(body.length).to.equal(size);
+    const parsed = JSON.parse(body.toString('utf8')) as { logEntryBatches: Array<{ entries: Array<{ time: string }>; defaultlogentrytime: string }> };
+    expect(parsed.logEntryBatches.map((b) => [b.entries[0]?.time, b.defaultlogentrytime])).to.deep.equal(odd.map((t) => [t, t]));
   });
 
   it('gives one meta per source, type, subject and log', () => {

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { SpoolDir, countSegment, logHash, processStartTime } from '../../../../../src/core/pipe/spool/spool-dir.js';
+import { systemClock } from '../../../../../src/core/clock.js';
+import type { Clock, ClockTimer } from '../../../../../src/core/clock.js';
+import { HEARTBEAT_MS, STALE_LOCK_MS, SpoolDir, countSegment, logHash, processStartTime, thisMachine } from '../../../../../src/core/pipe/spool/spool-dir.js';
+import { FakeClock } from '../../../../helpers/fake-clock.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 
 const reporter = { failed: () => undefined, recovered: () => undefined };
@@ -20,6 +23,21 @@ function writeSegment(dir: string, owner: string, lines: number, log = LOG): str
   const meta = JSON.stringify({ spool: 1, logId: log, source: 's', type: 't' });
   writeFileSync(join(dir, name), [meta, ...Array.from({ length: lines }, (_, i) => entry(i))].join(',\n').replace(',\n', '\n'), { mode: 0o600 });
   return name;
+}
+
+/** A lock file as a process writes it, last refreshed at `refreshedAt`. */
+function writeLock(dir: string, owner: string, info: Record<string, unknown>, refreshedAt: number): void {
+  const path = join(dir, `${owner}.lock`);
+  writeFileSync(path, JSON.stringify(info));
+  utimesSync(path, new Date(refreshedAt), new Date(refreshedAt));
+}
+
+/** Which of `owners` a new spool process adopts segments from, at `clock`'s time. */
+function adoptedOwners(dir: string, clock: Clock, owners: readonly string[]): string[] {
+  const spool = SpoolDir.open(dir, { sync: false, reporter, clock });
+  const found = spool.adopt(LOG);
+  spool.close();
+  return owners.filter((o) => found.some((s) => s.path.includes(`~${o}.`)));
 }
 
 describe('the spool folder', () => {
@@ -62,6 +80,74 @@ describe('the spool folder', () => {
     expect(names, 'the lock of a process that is gone and owns nothing goes').to.not.include(`${dead}.lock`);
     for (const s of found) s.remove();
     expect(spool.bytes).to.equal(0);
+    spool.close();
+  });
+
+  it('judges an owner it cannot check (another host, another pid namespace) by its heartbeat: running while its lock is fresh, gone once stale', () => {
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const here = thisMachine();
+    const fresh = clock.now() - STALE_LOCK_MS + 60_000;
+    const stale = clock.now() - STALE_LOCK_MS - 1;
+    const owners = {
+      otherHostFresh: '1-0000000a',
+      otherHostStale: '2-0000000b',
+      // A pid that does not exist here, in a pid namespace that is not ours (another container with our host name).
+      otherPidnsFresh: `${deadPid()}-0000000c`,
+      otherPidnsStale: `${deadPid()}-0000000d`,
+    };
+    writeLock(dir, owners.otherHostFresh, { pid: 1, host: 'another-host', start: '1' }, fresh);
+    writeLock(dir, owners.otherHostStale, { pid: 1, host: 'another-host', start: '1' }, stale);
+    for (const [owner, at] of [[owners.otherPidnsFresh, fresh], [owners.otherPidnsStale, stale]] as const) {
+      writeLock(dir, owner, { pid: Number(owner.split('-')[0]), host: here.host, start: '1', boot: here.boot, pidns: 'pid:[0]' }, at);
+    }
+    for (const owner of Object.values(owners)) writeSegment(dir, owner, 1);
+    expect(adoptedOwners(dir, clock, Object.values(owners))).to.deep.equal([owners.otherHostStale, owners.otherPidnsStale]);
+  });
+
+  it('trusts what this machine can tell: a running process keeps its segments however stale its lock (stopped, suspended); one from before a reboot is gone', () => {
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const here = thisMachine();
+    const long = clock.now() - 10 * STALE_LOCK_MS;
+    const running = `${process.pid}-0000001a`;
+    writeLock(dir, running, { pid: process.pid, host: here.host, start: processStartTime(process.pid), boot: here.boot, pidns: here.pidns }, long);
+    writeSegment(dir, running, 1);
+    const beforeReboot = `${process.pid}-0000001b`;
+    writeLock(dir, beforeReboot, { pid: process.pid, host: here.host, start: processStartTime(process.pid), boot: 'another-boot', pidns: here.pidns }, clock.now());
+    writeSegment(dir, beforeReboot, 1);
+    const expected = here.boot === undefined ? [] : [beforeReboot];
+    expect(adoptedOwners(dir, clock, [running, beforeReboot])).to.deep.equal(expected);
+  });
+
+  it('refreshes its own lock every minute on its clock (making it again if it went), and stops at close', async () => {
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const spool = SpoolDir.open(dir, { sync: false, reporter, clock });
+    const lock = join(dir, `${spool.owner}.lock`);
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).to.include({ pid: process.pid, boot: thisMachine().boot, pidns: thisMachine().pidns });
+    await clock.advance(HEARTBEAT_MS);
+    expect(statSync(lock).mtimeMs).to.be.closeTo(clock.now(), 1);
+    rmSync(lock);
+    await clock.advance(HEARTBEAT_MS);
+    expect(statSync(lock).mtimeMs).to.be.closeTo(clock.now(), 1);
+    spool.close();
+    expect(clock.timers).to.equal(0);
+  });
+
+  it('never keeps a process alive for its heartbeat', () => {
+    const timers: ClockTimer[] = [];
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout: (callback, ms) => {
+        const timer = systemClock.setTimeout(callback, ms);
+        timers.push(timer);
+        return timer;
+      },
+    };
+    const spool = SpoolDir.open(tempDir(), { sync: false, reporter, clock });
+    expect(timers).to.have.length(1);
+    expect((timers[0] as NodeJS.Timeout).hasRef()).to.equal(false);
     spool.close();
   });
 
