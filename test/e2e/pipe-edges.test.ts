@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
@@ -106,6 +106,31 @@ describe('oci-log send: edge cases against the emulator', function () {
     expect(replay.code, replay.stderr).to.equal(3);
     expect(readFileSync(file, 'utf8')).to.equal(text);
     expect(replay.stderr).to.contain(`${file}: left as it was`);
+  });
+
+  it('replay of a file with nothing it can send leaves the file byte for byte, mode and all (exit 3)', async () => {
+    const file = join(tempDir(), 'not-records.jsonl');
+    // Binary and invalid UTF-8 (0xff, a lone 0xc3, NUL), a CR before the newline, a last line without one.
+    const bytes = Buffer.from([0x68, 0x69, 0xff, 0x0a, 0x00, 0xc3, 0x28, 0x0d, 0x0a, 0x7b, 0x7d, 0x0a, 0x80, 0x81]);
+    writeFileSync(file, bytes, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const replay = await runMain(['replay', file], { env: emu.env });
+    expect(replay.code, replay.stderr).to.equal(3);
+    expect(readFileSync(file).equals(bytes), 'file unchanged').to.equal(true);
+    expect(statSync(file).mode & 0o777).to.equal(0o644);
+    expect(replay.stderr).to.contain(`${file}:1: not JSON; line kept in the file`);
+  });
+
+  it('replay writes the lines it cannot read back as their own bytes, beside what the service refused', async () => {
+    const log = await newLog();
+    const file = join(tempDir(), 'mixed.jsonl');
+    const good = JSON.stringify({ data: 'sent', id: 'm1', time: '2026-12-01T00:00:00.000Z', source: 's', type: 't', logId: log }) + '\n';
+    const junk = Buffer.from([0x6a, 0xff, 0xfe, 0x0d]);
+    writeFileSync(file, Buffer.concat([Buffer.from(good), junk, Buffer.from('\n')]));
+    const replay = await runMain(['replay', file], { env: emu.env });
+    expect(replay.code, replay.stderr).to.equal(3);
+    expect((await emu.entries(log)).map((e) => e.data)).to.deep.equal(['sent']);
+    expect(readFileSync(file).equals(Buffer.concat([junk, Buffer.from('\n')])), 'only the unreadable line is left, as it was').to.equal(true);
   });
 
   it('replay of a missing file exits 2 naming it', async () => {

@@ -1,7 +1,7 @@
 import { accessSync, constants, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.js';
-import { DeadLetterFile, recordLine } from '../../core/pipe/dead-letter.js';
+import { DeadLetterFile } from '../../core/pipe/dead-letter.js';
 import { readRecordFile } from '../../core/pipe/dead-letter-reader.js';
 import { sumStats } from '../../core/pipe/shipper.js';
 import type { Shipper } from '../../core/pipe/shipper.js';
@@ -36,6 +36,8 @@ export function replayFiles(args: readonly string[]): string[] {
     return found;
   });
 }
+
+const NEWLINE = Buffer.from('\n');
 
 function removeQuietly(path: string): void {
   try {
@@ -84,17 +86,12 @@ export async function runReplay(argv: ReplayArgs): Promise<void> {
       let kept = 0;
       const progress = await startProgress(io, argv.quiet, () => sumStats(shippers.values()));
       const lines = readRecordFile(file);
-      for await (const { lineNo, parsed } of lines) {
+      for await (const { lineNo, parsed, raw } of lines) {
         read += 1;
-        if (stopping) {
-          // Not read in time: back into the file as it was.
-          rest.append(parsed.ok ? recordLine(parsed.record) : parsed.line + '\n', 1);
-          kept += 1;
-          continue;
-        }
-        if (!parsed.ok) {
-          warn(io, `${file}:${lineNo}: ${parsed.reason}; line kept in the file`);
-          rest.append(parsed.line + '\n', 1);
+        if (stopping || !parsed.ok) {
+          // Not read in time, or not a record: back into the file byte for byte, as it was.
+          if (!stopping && !parsed.ok) warn(io, `${file}:${lineNo}: ${parsed.reason}; line kept in the file`);
+          rest.append(Buffer.concat([raw, NEWLINE]), 1);
           kept += 1;
           continue;
         }
@@ -118,7 +115,13 @@ export async function runReplay(argv: ReplayArgs): Promise<void> {
         writtenBack += result.deadLettered;
       }
       rest.close();
-      if (delivered + writtenBack < read) {
+      if (read > 0 && delivered === 0 && writtenBack >= read) {
+        // Nothing left the file: it stays exactly as it was (bytes, mode, time), not rewritten.
+        removeQuietly(rest.path);
+        progress.stop(undefined);
+        failedFiles += 1;
+        warn(io, `${file}: nothing delivered; the file is left as it was`);
+      } else if (delivered + writtenBack < read) {
         // Some records are neither delivered nor in the rest: the file is their only copy.
         removeQuietly(rest.path);
         progress.stop(undefined);

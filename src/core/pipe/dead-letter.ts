@@ -12,8 +12,8 @@ export interface AppendResult {
 export interface DeadLetterSink {
   /** Where the records go (the file may not exist until the first write). */
   readonly path: string;
-  /** Appends `records` whole JSON lines (`text`, each ending in a newline). */
-  append(text: string, records: number): AppendResult;
+  /** Appends `records` whole lines (`text`, each ending in a newline: JSON, or bytes kept as they were read). */
+  append(text: string | Buffer, records: number): AppendResult;
   close(): void;
 }
 
@@ -46,7 +46,7 @@ export class DeadLetterFile implements DeadLetterSink {
     private readonly write: (fd: number, buffer: Buffer, offset: number, length: number) => number = (fd, b, o, l) => writeSync(fd, b, o, l),
   ) {}
 
-  append(text: string, records: number): AppendResult {
+  append(text: string | Buffer, records: number): AppendResult {
     if (records === 0) return { kept: 0, error: undefined };
     let fd: number;
     try {
@@ -54,7 +54,7 @@ export class DeadLetterFile implements DeadLetterSink {
     } catch (err) {
       return { kept: 0, error: err as Error };
     }
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     const start = fstatSync(fd).size;
     let done = 0;
     try {
