@@ -286,7 +286,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       // how often timed-out connections are looked for
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    (req, res) => void handle(req, res),
+    // handle() answers every error itself; should answering throw, the connection goes, the emulator stays
+    (req, res) => void handle(req, res).catch(() => res.destroy()),
   );
   server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {

@@ -52,7 +52,7 @@ function aggregatesIn(items: readonly Expr[]): Expr[] {
   while (stack.length > 0) {
     const e = stack.pop() as Expr;
     if (e.kind === 'aggregate') found.push(e);
-    else stack.push(...children(e));
+    else for (const c of children(e)) stack.push(c); // not a spread: a call can have 100,000s of arguments
   }
   return found;
 }

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
+import type { RawResponse } from '../helpers/raw-signer.js';
+import { startEmulator } from '../helpers/emulator.js';
+import type { TestEmulator } from '../helpers/emulator.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('emulator hardening: requests that must get an answer, not a 500', function () {
+  let emu: TestEmulator;
+  let signer: ReturnType<typeof keyFromConfig>;
+  let logId: string;
+  before(async () => {
+    emu = await startEmulator();
+    signer = keyFromConfig(emu.configFile, emu.profile);
+    logId = await emu.createLog(await emu.createLogGroup('hard'), 'l');
+  });
+  after(async () => emu.stop());
+
+  const call = (method: string, path: string, body?: string | Buffer): Promise<RawResponse> =>
+    signedRequest({ method, url: `${emu.url}${path}`, ...(body === undefined ? {} : { body }), ...signer });
+  const search = (searchQuery: string) =>
+    call('POST', '/20190909/search', JSON.stringify({ timeStart: iso(Date.now() - 60_000), timeEnd: iso(Date.now() + 60_000), searchQuery }));
+  const createGroup = (extra: Record<string, unknown>) =>
+    call('POST', '/20200531/logGroups', JSON.stringify({ compartmentId: emu.tenancy, displayName: `g${Math.random().toString(36).slice(2)}`, ...extra }));
+  const codeOf = (r: RawResponse) => (JSON.parse(r.body) as { code: string }).code;
+
+  describe('calls with more arguments than a spread can pass', () => {
+    it('a parameter set from concat() of 300,000 arguments is read, not a 500', async () => {
+      const r = await search(`$p = concat(${Array(300_000).fill("'a'").join(',')}); search "${emu.tenancy}/hard/l" | extend p = $p | select p`);
+      expect(r.status, r.body.slice(0, 300)).to.equal(200);
+    });
+
+    it('a summarize item with 300,000 arguments around an aggregate is read, not a 500', async () => {
+      const r = await search(`search "${emu.tenancy}/hard/l" | summarize concat(count(), ${Array(300_000).fill('1').join(',')}) as x`);
+      expect(r.status, r.body.slice(0, 300)).to.equal(200);
+      expect((JSON.parse(r.body) as { results: Array<{ data: { x: string } }> }).results[0]?.data.x).to.have.length(300_001);
+    });
+  });
+
+  describe('tags', () => {
+    it('refuses defined tags that nest (10,000 levels was a 500 and a stored group no one could read)', async () => {
+      // written out: JSON.stringify itself gives up on 10,000 levels
+      const deep = `${'{"a":'.repeat(10_000)}"v"${'}'.repeat(10_000)}`;
+      const body = `{"compartmentId":"${emu.tenancy}","displayName":"deep","definedTags":{"ns":{"t":${deep}}}}`;
+      const r = await call('POST', '/20200531/logGroups', body);
+      expect(r.status, r.body.slice(0, 300)).to.equal(400);
+      expect(JSON.parse(r.body).message).to.match(/definedTags\.ns: "t" must have a string or number or boolean value/);
+    });
+
+    it('holds tags to the service\'s limits: 64 tags, keys of 100 characters, values of 256', async () => {
+      const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v']));
+      const refused: Array<[Record<string, unknown>, RegExp]> = [
+        [{ freeformTags: many }, /freeformTags: at most 64 tags, got 65/],
+        [{ freeformTags: { ['k'.repeat(101)]: 'v' } }, /freeformTags: "k+": a key is 1 to 100 characters/],
+        [{ freeformTags: { k: 'v'.repeat(257) } }, /freeformTags: "k" must have a string value \(a string of at most 256 characters\)/],
+        [{ definedTags: { ns1: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'])), ns2: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, 'v'])) } }, /definedTags: at most 64 tags, all namespaces together/],
+        [{ definedTags: { ['n'.repeat(101)]: { k: 'v' } } }, /definedTags: "n+": a key is 1 to 100 characters/],
+        [{ definedTags: { ns: { k: ['v'] } } }, /definedTags\.ns: "k" must have a string or number or boolean value/],
+      ];
+      for (const [extra, message] of refused) {
+        const r = await createGroup(extra);
+        expect(r.status, JSON.stringify(extra).slice(0, 100)).to.equal(400);
+        expect(JSON.parse(r.body).message).to.match(message);
+      }
+      const atLimits = await createGroup({
+        freeformTags: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`${'k'.repeat(97)}${String(i).padStart(3, '0')}`, 'v'.repeat(256)])),
+        definedTags: { ns: { t: 'x', n: 1, b: true } },
+      });
+      expect(atLimits.status, atLimits.body).to.equal(202);
+    });
+  });
+
+  describe('bodies that are not UTF-8', () => {
+    it('PutLogs with a byte that is not UTF-8 in an entry is a 400, not stored as U+FFFD', async () => {
+      const text = JSON.stringify({ specversion: '1.0', logEntryBatches: [{ entries: [{ id: 'bad-utf8', data: 'a_b' }], source: 's', type: 't', defaultlogentrytime: iso(Date.now()) }] });
+      const body = Buffer.from(text);
+      body[body.indexOf('a_b') + 1] = 0xff;
+      const r = await call('POST', `/20200831/logs/${logId}/actions/push`, body);
+      expect(r.status).to.equal(400);
+      expect(JSON.parse(r.body).message).to.match(/not valid UTF-8/);
+      expect((await emu.entries(logId)).map((e) => e.id)).to.not.include('bad-utf8');
+    });
+
+    it('a management or search body that is not UTF-8 is a 400 InvalidParameter', async () => {
+      const bad = Buffer.concat([Buffer.from(`{"compartmentId":"${emu.tenancy}","displayName":"x`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+      for (const path of ['/20200531/logGroups', '/20190909/search']) {
+        const r = await call('POST', path, bad);
+        expect(r.status, path).to.equal(400);
+        expect(codeOf(r)).to.equal('InvalidParameter');
+        expect(JSON.parse(r.body).message).to.match(/not valid UTF-8/);
+      }
+    });
+  });
+});
