@@ -13,11 +13,17 @@ const DAY = 86_400_000;
 /** A work request nobody polls finishes by itself this long after it was accepted. */
 export const WORK_REQUEST_MS = 1000;
 const RETRY_TOKEN_MS = DAY;
+/** A finished work request is kept this long after it finished, then forgotten (404), as the service forgets old ones. */
+export const WORK_REQUEST_RETENTION_MS = 3_600_000;
+/** Finished work requests kept at most; beyond it the oldest go first. */
+export const MAX_WORK_REQUESTS = 10_000;
 const LOG_STATES = ['CREATING', 'ACTIVE', 'UPDATING', 'INACTIVE', 'DELETING', 'FAILED'];
 
 export interface ManagementContext {
   store: Store;
   now: () => number;
+  /** Finished work requests kept at most (default MAX_WORK_REQUESTS). */
+  maxWorkRequests?: number;
 }
 
 /**
@@ -168,7 +174,32 @@ export function managementApi(ctx: ManagementContext): ApiHandlers {
         changed = true;
       }
     }
+    if (prune(now)) changed = true;
     if (changed) store.save();
+  };
+
+  /**
+   * Forgets finished work requests an hour after they finished, and the
+   * oldest finished ones beyond MAX_WORK_REQUESTS, so that every create,
+   * update and delete does not hold memory for good. One a live
+   * opc-retry-token answers with is kept until the token expires.
+   */
+  const prune = (now: number): boolean => {
+    const max = ctx.maxWorkRequests ?? MAX_WORK_REQUESTS;
+    const answered = new Set<string>();
+    for (const t of store.retryTokens.values()) answered.add(t.workRequestId);
+    let excess = store.workRequests.size - max;
+    let pruned = false;
+    // oldest first: the map keeps the order they were accepted in
+    for (const wr of store.workRequests.values()) {
+      if (wr.status === 'ACCEPTED' || answered.has(wr.id)) continue;
+      if (excess > 0 || now - Date.parse(wr.timeFinished ?? wr.timeAccepted) >= WORK_REQUEST_RETENTION_MS) {
+        store.workRequests.delete(wr.id);
+        excess--;
+        pruned = true;
+      }
+    }
+    return pruned;
   };
 
   const finish = (wr: WorkRequestRecord, now: number): void => {
