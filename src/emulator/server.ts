@@ -126,6 +126,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   const budget = new BodyBudget(limits.maxBodiesHeldBytes);
   const requests: Record<string, number> = {};
   const sockets = new Set<Socket>();
+  /** Requests whose answer is not finished yet, per connection (pipelined requests share one). */
+  const answering = new Map<Socket, number>();
   const settings: LiveSettings = { latencyMs: options.latencyMs };
   const apis: Record<Api, ApiHandlers> = {
     ingestion: ingestionApi({ store: options.store, now, ignoreRetention: options.ignoreRetention === true }),
@@ -220,6 +222,13 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const n = (answering.get(socket) ?? 1) - 1;
+      if (n > 0) answering.set(socket, n);
+      else answering.delete(socket);
+    });
     const started = now();
     const requestId = newRequestId();
     const method = req.method ?? 'GET';
@@ -295,7 +304,9 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // An answer of our own is only written on a connection that owes none: written while an earlier
+    // (pipelined) request's answer is pending, it would come first, or land in the middle of it.
+    if (err.code === 'ECONNRESET' || !socket.writable || socket.writableEnded || answering.has(socket)) {
       socket.destroy();
       return;
     }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { expect } from 'chai';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawResponse } from '../helpers/raw-signer.js';
@@ -91,5 +92,31 @@ describe('emulator hardening: requests that must get an answer, not a 500', func
         expect(JSON.parse(r.body).message).to.match(/not valid UTF-8/);
       }
     });
+  });
+});
+
+describe('emulator hardening: a malformed request behind one still being answered', function () {
+  it('closes the connection instead of writing its 400 ahead of the pending answer', async () => {
+    // the latency wait holds the first answer until its connection goes
+    const sleep = (_ms: number, signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    const emu = await startEmulator({ latencyMs: 60_000, sleep });
+    try {
+      const { hostname, port } = new URL(emu.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          // an unsigned GET (401, after the latency), then bytes that are not HTTP, in one write
+          socket.write(`GET /20200531/logGroups?compartmentId=x HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\nNOT HTTP AT ALL\r\n\r\n`);
+        });
+        let got = '';
+        socket.setEncoding('utf8').on('data', (d: string) => (got += d));
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+      });
+      // before: "HTTP/1.1 400 … malformed HTTP request" came first, read as the answer to the GET
+      expect(answer).to.not.match(/malformed HTTP request/);
+      expect(answer === '' || /^HTTP\/1\.1 401 /.test(answer), answer).to.equal(true);
+    } finally {
+      await emu.stop();
+    }
   });
 });
