@@ -2,7 +2,7 @@ import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { MAX_ADMIN_BODY_BYTES, adminApi, checkAdminAccess } from './api/admin.js';
+import { MAX_ADMIN_BODY_BYTES, adminApi, checkAdminAccess, checkIdentityAccess } from './api/admin.js';
 import type { AdminAccess, LiveSettings } from './api/admin.js';
 import type { ApiHandlers } from './api/api-request.js';
 import { ingestionApi } from './api/ingestion.js';
@@ -247,6 +247,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       }
       if (url.pathname.startsWith('/opc/v2/') || url.pathname === '/v1/x509') {
         if (!options.principals) throw refusing(req, new HttpError(404, 'NotFound', 'the instance metadata and federation endpoints are served by an emulator started with --principal-exports-file'));
+        const refused = checkIdentityAccess(req, options.admin);
+        if (refused) throw refusing(req, refused);
         done(await options.principals.identity(req, url, now()));
         return;
       }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { expect } from 'chai';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
@@ -118,5 +119,53 @@ describe('emulator hardening: a malformed request behind one still being answere
     } finally {
       await emu.stop();
     }
+  });
+});
+
+describe('emulator hardening: the instance metadata and federation endpoints', function () {
+  let emu: TestEmulator;
+  before(async () => {
+    emu = await startEmulator({ principals: true });
+  });
+  after(async () => emu.stop());
+
+  const get = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(new URL(path, emu.url), { method: path === '/v1/x509' ? 'POST' : 'GET', headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(path === '/v1/x509' ? '{}' : undefined);
+    });
+  const oracle = { authorization: 'Bearer Oracle' };
+
+  it('refuse a web page (an Origin header), as the admin endpoints do', async () => {
+    for (const path of ['/opc/v2/identity/key.pem', '/opc/v2/instance/region', '/v1/x509']) {
+      const r = await get(path, { ...oracle, origin: 'https://attacker.example' });
+      expect(r.status, path).to.equal(403);
+      expect(r.body, path).to.not.match(/PRIVATE KEY/);
+    }
+  });
+
+  it('refuse a Host that does not name this machine and port (DNS rebinding), and answer loopback names', async () => {
+    const port = new URL(emu.url).port;
+    for (const host of [`attacker.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+      expect((await get('/opc/v2/identity/key.pem', { ...oracle, host })).status, host).to.equal(403);
+      expect((await get('/v1/x509', { host })).status, host).to.equal(403);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      expect((await get('/opc/v2/instance/region', { ...oracle, host })).status, host).to.equal(200);
+    }
+  });
+
+  it('refuse a forwarded request to /opc/v2, as the instance metadata service v2 does', async () => {
+    for (const header of ['forwarded', 'x-forwarded-for', 'x-forwarded-host']) {
+      const r = await get('/opc/v2/identity/key.pem', { ...oracle, [header]: '203.0.113.7' });
+      expect(r.status, header).to.equal(403);
+      expect(JSON.parse(r.body).message).to.contain(header);
+    }
+    expect((await get('/opc/v2/identity/key.pem', {})).status).to.equal(401);
   });
 });
