@@ -3,7 +3,9 @@ import { connect } from 'node:net';
 import { expect } from 'chai';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import type { RawResponse } from '../helpers/raw-signer.js';
-import { startEmulator } from '../helpers/emulator.js';
+import { startEmulator as startRaw } from '../../src/emulator/index.js';
+import { admin, sharedIdentity, startEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -167,5 +169,37 @@ describe('emulator hardening: the instance metadata and federation endpoints', f
       expect(JSON.parse(r.body).message).to.contain(header);
     }
     expect((await get('/opc/v2/identity/key.pem', {})).status).to.equal(401);
+  });
+});
+
+describe('emulator hardening: the memory entries take', function () {
+  it('evicts the oldest entries beyond maxStoredBytes and says so in the admin stats', async () => {
+    const emu = await startRaw({ stateDir: tempDir(), ...sharedIdentity(), explicitProfile: true, maxStoredBytes: 50_000 });
+    try {
+      const signer = keyFromConfig(emu.identity.configFile, emu.identity.profile);
+      const created = await signedRequest({ method: 'POST', url: `${emu.url}/20200531/logGroups`, body: JSON.stringify({ compartmentId: emu.identity.tenancy, displayName: 'g' }), ...signer });
+      const wr = created.headers['opc-work-request-id'] as string;
+      const read = () => signedRequest({ method: 'GET', url: `${emu.url}/20200531/workRequests/${wr}`, ...signer });
+      await read();
+      const groupId = (JSON.parse((await read()).body) as { resources: Array<{ identifier: string }> }).resources[0]?.identifier ?? '';
+      const logWr = (await signedRequest({ method: 'POST', url: `${emu.url}/20200531/logGroups/${groupId}/logs`, body: JSON.stringify({ displayName: 'l', logType: 'CUSTOM' }), ...signer })).headers['opc-work-request-id'] as string;
+      await signedRequest({ method: 'GET', url: `${emu.url}/20200531/workRequests/${logWr}`, ...signer });
+      const logRead = await signedRequest({ method: 'GET', url: `${emu.url}/20200531/workRequests/${logWr}`, ...signer });
+      const logId = (JSON.parse(logRead.body) as { resources: Array<{ identifier: string }> }).resources[0]?.identifier ?? '';
+      for (let batch = 0; batch < 10; batch++) {
+        const entries = Array.from({ length: 10 }, (_, i) => ({ id: `e${batch * 10 + i}`, data: 'x'.repeat(1000) }));
+        const body = JSON.stringify({ specversion: '1.0', logEntryBatches: [{ entries, source: 's', type: 't', defaultlogentrytime: iso(Date.now()) }] });
+        expect((await signedRequest({ method: 'POST', url: `${emu.url}/20200831/logs/${logId}/actions/push`, body, ...signer })).status).to.equal(200);
+      }
+      const stats = await admin<{ entries: Record<string, number>; storedBytes: number; evictedOverMaxStored: Record<string, number> }>(emu.url, 'GET', '/_emulator/stats');
+      expect(stats.entries[logId]).to.equal(100);
+      expect(stats.storedBytes).to.be.at.most(50_000);
+      const kept = await admin<Array<{ id: string }>>(emu.url, 'GET', `/_emulator/logs/${logId}/entries`);
+      expect(stats.evictedOverMaxStored[logId]).to.equal(100 - kept.length);
+      expect(kept.at(-1)?.id).to.equal('e99');
+      expect(kept.length).to.be.within(40, 49);
+    } finally {
+      await emu.stop();
+    }
   });
 });

@@ -107,7 +107,16 @@ export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, bo
     const method = req.method ?? 'GET';
     if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
     if (path === '/_emulator/stats') {
-      return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts(), droppedAsOlderThanRetention: ctx.store.droppedCounts() } };
+      return {
+        status: 200,
+        body: {
+          requests: ctx.requests(),
+          entries: ctx.store.entryCounts(),
+          droppedAsOlderThanRetention: ctx.store.droppedCounts(),
+          storedBytes: ctx.store.storedBytes(),
+          evictedOverMaxStored: ctx.store.evictedCounts(),
+        },
+      };
     }
     if (path === '/_emulator/principals/rotate' && method === 'POST') {
       if (!ctx.principals) throw new HttpError(404, 'NotFound', 'no principals: start the emulator with --principal-exports-file');
