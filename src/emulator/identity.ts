@@ -1,9 +1,10 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { newGlobalOcid } from './ocid.js';
+import { writePrivateFile } from './write-private.js';
 
 /** A keyId as the trust table holds it: the fingerprint part compared without case. */
 export function normalizeKeyId(keyId: string): string {
@@ -112,11 +113,6 @@ function trustProfile(configFile: string, profile: string, home: string): Truste
   };
 }
 
-function writeAtomic(path: string, text: string, mode: number): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, path);
-}
 
 /** Creates (or, unless fresh, reuses) the throwaway identity in the state dir. */
 function throwawayIdentity(stateDir: string, fresh: boolean, home: string): TrustedIdentity {
@@ -128,7 +124,7 @@ function throwawayIdentity(stateDir: string, fresh: boolean, home: string): Trus
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = join(stateDir, 'emulator_key.pem');
-  writeAtomic(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
+  writePrivateFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   const fingerprint = fingerprintOf(privateKey);
   const tenancy = newGlobalOcid('tenancy');
   const user = newGlobalOcid('user');
@@ -145,7 +141,7 @@ function throwawayIdentity(stateDir: string, fresh: boolean, home: string): Trus
     `key_file=${keyFile}`,
     '',
   ].join('\n');
-  writeAtomic(configFile, text, 0o600);
+  writePrivateFile(configFile, text);
   return {
     keyId: `${tenancy}/${user}/${fingerprint}`,
     publicKey: createPublicKey(privateKey),

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { StoredEntry } from './store.js';
+import { RFC3339 } from './rfc3339.js';
 
 /**
  * The emulator's own cap on a request body (see the README's emulator
@@ -7,9 +8,6 @@ import type { StoredEntry } from './store.js';
  * fluentd plugin sends at most 9 MiB, and oci-log at most 9 MiB.
  */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** RFC 3339 date-time with a time zone: what the service accepts for entry times. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export type ValidationResult = { ok: true; entries: StoredEntry[] } | { ok: false; message: string };
 

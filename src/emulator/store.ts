@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { newOcid } from './ocid.js';
+import { writePrivateFile } from './write-private.js';
 
 /** The lifecycle states the emulator uses (the service has more: CREATING, UPDATING, INACTIVE, FAILED). */
 export type LifecycleState = 'ACTIVE' | 'DELETING';
@@ -269,9 +270,7 @@ export class Store {
       compartments: [...this.compartments].filter((c) => c !== this.tenancy),
       retryTokens: [...this.retryTokens.values()],
     };
-    const tmp = join(dir, `state.json.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, join(dir, 'state.json'));
+    writePrivateFile(join(dir, 'state.json'), JSON.stringify(state));
   }
 
   /** Marks a record modified now: a new etag and timeLastModified. */

@@ -4,10 +4,10 @@ import type { Scope, SearchLog } from '../query/search.js';
 import type { Store } from '../store.js';
 import type { ApiHandlers } from './api-request.js';
 import { checkCompartment } from './management.js';
+import { RFC3339 } from '../rfc3339.js';
 
 const DAY = 86_400_000;
 const MAX_RANGE_MS = 14 * DAY;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export interface SearchContext {
   store: Store;

@@ -1,6 +1,6 @@
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +17,7 @@ import { TokenIssuer } from './tokens.js';
 /** The profile of the session-token config file the emulator writes. */
 export { SESSION_PROFILE } from '../defaults.js';
 import { SESSION_PROFILE } from '../defaults.js';
+import { writePrivateFile } from '../write-private.js';
 /** Session tokens and RPSTs written at start are valid this long (restart, or rotate, for new ones). */
 const LONG_TOKEN_MS = 24 * 3_600_000;
 /** Tokens the federation endpoints hand out; the SDK asks for new ones when they expire. */
@@ -35,17 +36,12 @@ export interface PrincipalsOptions {
   now: () => number;
 }
 
-function writePrivate(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
-}
 
 /** An RSA key kept in a file: made once, reused by later runs (key generation is the slow part). */
 function keyFile(path: string): KeyObject {
   if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writePrivate(path, pemOf(privateKey));
+  writePrivateFile(path, pemOf(privateKey));
   return privateKey;
 }
 
@@ -122,8 +118,8 @@ export class Principals {
     const t = options.tenancy;
     const leaf = dn(`CN=${this.instanceId}, OU=opc-certtype:instance, OU=opc-compartment:${t}, OU=opc-instance:${this.instanceId}, OU=opc-tenant:${t}`);
     this.instanceCertPem = sshpk.createCertificate(leaf, sshKey(this.instanceKey).toPublic(), caId, sshKey(this.caKey), { lifetime }).toString('pem');
-    writePrivate(this.files.okeCa, this.caCertPem);
-    if (!existsSync(this.files.okeToken)) writePrivate(this.files.okeToken, `emulator-sa-${randomBytes(24).toString('base64url')}`);
+    writePrivateFile(this.files.okeCa, this.caCertPem);
+    if (!existsSync(this.files.okeToken)) writePrivateFile(this.files.okeToken, `emulator-sa-${randomBytes(24).toString('base64url')}`);
     this.okeSaToken = readFileSync(this.files.okeToken, 'utf8').trim();
   }
 
@@ -142,7 +138,7 @@ export class Principals {
       `security_token_file=${this.files.sessionToken}`,
       '',
     ].join('\n');
-    writePrivate(this.files.sessionConfig, profile);
+    writePrivateFile(this.files.sessionConfig, profile);
     const okeCert = sshpk
       .createCertificate(sshpk.identityForHost('localhost') as unknown as string, sshKey(this.okeServerKey).toPublic(), dn('CN=oci-log emulator intermediate CA, O=oci-log emulator'), sshKey(this.caKey), {
         lifetime: 365 * 86_400,
@@ -176,9 +172,9 @@ export class Principals {
   private writeTokens(): void {
     const t = this.options.tenancy;
     this.sessionToken = this.tokens.issue({ sub: this.options.user, tenant: t, ptype: 'user', sess_exp: Math.floor((this.options.now() + LONG_TOKEN_MS) / 1000) }, createPublicKey(this.sessionKey), LONG_TOKEN_MS);
-    writePrivate(this.files.sessionToken, this.sessionToken);
+    writePrivateFile(this.files.sessionToken, this.sessionToken);
     this.rpst = this.tokens.issue({ sub: this.resourceId, res_tenant: t, res_compartment: t, res_type: 'fnfunc', ptype: 'resource' }, createPublicKey(this.rpKey), LONG_TOKEN_MS);
-    writePrivate(this.files.rpst, this.rpst);
+    writePrivateFile(this.files.rpst, this.rpst);
   }
 
   /**
