@@ -29,8 +29,7 @@ export async function startSpinner(io: CliIo, text: string, quiet: boolean): Pro
     return { update: () => undefined, stop: (finalLine) => finalLine !== undefined && io.stderr.write(`${finalLine}\n`) };
   }
   const { default: ora } = await import('ora');
-  const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
-  const spinner = ora({ text, stream: io.stderr, discardStdin: false, isEnabled: true, ...(noColor ? { color: false as const } : {}) }).start();
+  const spinner = ora(spinnerOptions(io, text)).start();
   return {
     update: (t) => {
       spinner.text = t;
@@ -40,4 +39,10 @@ export async function startSpinner(io: CliIo, text: string, quiet: boolean): Pro
       if (finalLine !== undefined) io.stderr.write(`${finalLine}\n`);
     },
   };
+}
+
+/** What ora is given: stderr, stdin left alone, and no colour when NO_COLOR is set (and not empty). */
+export function spinnerOptions(io: CliIo, text: string): { text: string; stream: CliIo['stderr']; discardStdin: false; isEnabled: true; color?: false } {
+  const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
+  return { text, stream: io.stderr, discardStdin: false, isEnabled: true, ...(noColor ? { color: false as const } : {}) };
 }
