@@ -244,20 +244,29 @@ describe('shipper: retries and refusals', () => {
 });
 
 describe('shipper: several requests in flight', () => {
-  it('sends up to max-in-flight at once while the service answers, and ids keep their input order', async () => {
+  it('sends up to max-in-flight at once while the service answers: each request holds a run of entries in input order, and every id goes exactly once', async () => {
     const holds: Array<() => void> = [];
     const { shipper, sent, maxInFlight } = make({ maxInFlight: 4, batchSize: 10, answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
     void feed(shipper, 100);
     const closing = shipper.close();
     for (let i = 0; i < 200 && sent.length < 10; i++) {
       await settle();
+      // Answered newest first: the order requests are answered in is not the order they were sent in.
       holds.splice(0).reverse().forEach((h) => h());
     }
     const r = await closing;
     expect(maxInFlight()).to.equal(4);
     expect(r.delivered).to.equal(100);
+    const id = (i: number) => `id${String(i).padStart(4, '0')}`;
+    // Within a request: consecutive entries, in the order they were read.
+    for (const s of sent) {
+      const first = Number((s.ids[0] as string).slice(2));
+      expect(s.ids).to.deep.equal(Array.from({ length: 10 }, (_, i) => id(first + i)));
+    }
+    // Across requests: nothing is promised about order, only that each id goes once.
     const ids = sent.flatMap((s) => s.ids);
-    expect([...ids].sort()).to.deep.equal(Array.from({ length: 100 }, (_, i) => `id${String(i).padStart(4, '0')}`));
+    expect(ids).to.have.length(100);
+    expect(new Set(ids)).to.deep.equal(new Set(Array.from({ length: 100 }, (_, i) => id(i))));
   });
 
   it('holds the reader (backpressure) once the requests in flight and one more are full', async () => {
@@ -458,7 +467,8 @@ describe('shipper: the spool', () => {
     for (const policy of ['drop-oldest', 'drop-newest'] as const) {
       const dir = tempDir();
       let down = true;
-      const { shipper, sent, events, clock } = spooled(dir, { spoolMaxBytes: 1500, whenFull: policy, answer: () => (down ? fail(503) : ok) });
+      const d = delivering(() => (down ? fail(503) : ok));
+      const { shipper, events, clock } = spooled(dir, { spoolMaxBytes: 1500, whenFull: policy, answer: d.answer });
       await feed(shipper, 3);
       await settle();
       for (let i = 1; i < 20; i++) expect(feed(shipper, 3, i * 3), policy).to.equal(undefined);
@@ -470,10 +480,11 @@ describe('shipper: the spool', () => {
       expect(r.dropped, policy).to.be.greaterThan(0);
       expect(r.delivered + r.dropped).to.equal(60);
       balanced(r);
-      const data = sent.filter((s) => s.data.length > 0).flatMap((s) => s.data);
-      const got = [...new Set(data)];
-      if (policy === 'drop-newest') expect(got).to.include('l0');
-      else expect(got).to.include('l59');
+      // What the service accepted (failed attempts carried entries too): each entry once, the first kept by drop-newest, the last by drop-oldest.
+      expect(d.data).to.have.length(r.delivered);
+      expect(new Set(d.data).size).to.equal(r.delivered);
+      if (policy === 'drop-newest') expect(d.data).to.include('l0').and.not.include('l59');
+      else expect(d.data).to.include('l59').and.not.include('l0');
     }
   });
 
@@ -489,7 +500,8 @@ describe('shipper: the spool', () => {
     feed(m.shipper, 5);
     const r2 = m.shipper.abort();
     expect(r2).to.include({ spooled: 0, deadLettered: 5 });
-    expect(m.sink.records.map((x) => x.data).sort()).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
+    // The request under way first, then the queue: the order they were read in.
+    expect(m.sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
   });
 
   it('a refused batch is copied from its segment to the dead-letter file; if that fails it stays in the spool', async () => {
@@ -568,3 +580,21 @@ describe('shipper: outages', () => {
     shipper.abort();
   });
 });
+
+/** The data of the requests the service accepted, in the order they were answered. */
+function delivering(answer: (n: number, s: Sent) => SendResult | Promise<SendResult>) {
+  const data: string[] = [];
+  const ids: string[][] = [];
+  return {
+    data,
+    ids,
+    answer: async (n: number, s: Sent): Promise<SendResult> => {
+      const r = await answer(n, s);
+      if (r.ok) {
+        data.push(...s.data);
+        ids.push(s.ids);
+      }
+      return r;
+    },
+  };
+}
