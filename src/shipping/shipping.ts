@@ -76,14 +76,19 @@ function unwritable(file: string): string | undefined {
   }
 }
 
-/** Says once per episode that the spool cannot be written, and when it can again. */
+/** An error as the user can act on it: its code (ENOSPC, EACCES…) and what the system said. */
+function errorText(err: NodeJS.ErrnoException): string {
+  return err.code !== undefined && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message;
+}
+
+/** Says once per episode that the spool cannot be written (a segment, or the folder when no segment could be made), and when it can again. */
 function spoolWriteReporter(warn: Warn): WriteErrorReporter {
   let failing = false;
   return {
     failed: (path, err) => {
       if (failing) return;
       failing = true;
-      warn(`cannot write the spool (${path}: ${err.code ?? ''} ${err.message}); lines are held in memory until delivered, and a crash now would lose them`);
+      warn(`cannot write the spool (${path}: ${errorText(err)}); lines are held in memory until delivered, and a crash now would lose them`);
     },
     recovered: () => {
       if (!failing) return;

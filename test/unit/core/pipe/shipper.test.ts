@@ -598,3 +598,27 @@ function delivering(answer: (n: number, s: Sent) => SendResult | Promise<SendRes
     },
   };
 }
+
+describe('shipper: a spool segment that cannot be made', () => {
+  it('the spool folder removed mid-run: each failure names the folder and its code, the lines go on in memory and are delivered, and the spool is used again once it can be', async () => {
+    const dir = join(tempDir(), 'spool');
+    const reports: string[] = [];
+    const spool = SpoolDir.open(dir, { sync: false, reporter: { failed: (p, e) => reports.push(`failed ${p} ${e.code}`), recovered: () => reports.push('recovered') } });
+    const { shipper, sent } = make({ spool });
+    feed(shipper, 3);
+    await settle();
+    rmSync(dir, { recursive: true });
+    expect(() => feed(shipper, 6, 3)).to.not.throw();
+    const failures = reports.filter((x) => x.startsWith('failed'));
+    expect(failures.length).to.be.greaterThan(0);
+    expect(new Set(failures)).to.deep.equal(new Set([`failed ${dir} ENOENT`]));
+    expect(shipper.stats().unspooled).to.equal(6);
+    mkdirSync(dir);
+    feed(shipper, 3, 9);
+    expect(reports.at(-1)).to.equal('recovered');
+    const r = await shipper.close();
+    expect(sent.flatMap((s) => s.data)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `l${i}`));
+    expect(r).to.include({ accepted: 12, delivered: 12, lost: 0, spooled: 0 });
+    balanced(r);
+  });
+});
