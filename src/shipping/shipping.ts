@@ -154,6 +154,11 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
   const spooled = spool !== undefined;
   let shipper: Shipper | undefined;
   const waiting = (): number => shipper?.stats().waiting ?? 0;
+  const stopped = (failure: ShipFailure): string =>
+    failure.logId === target.logId
+      ? `delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`
+      : `delivery to ${failure.logId} stopped; its entries go to ${deadLetter.path}, and the other logs' are still sent`;
+  let removeFailed = false;
   shipper = new Shipper({
     ...target,
     batchSize: delivery.batchSize,
@@ -178,12 +183,11 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
       outageEnded: (_since, durationMs) => warn(`delivery resumed after ${formatDuration(durationMs)} (${waiting()} entries still to send)`),
       refused: (failure, fatal) => {
         warn(describeFailure(failure));
-        if (fatal) warn(`delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
-        else warn(`those entries went to ${deadLetter.path}; going on with the rest`);
+        warn(fatal ? stopped(failure) : `those entries went to ${deadLetter.path}; going on with the rest`);
       },
       gaveUp: (failure) => {
         warn(describeFailure(failure));
-        warn(`delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
+        warn(stopped(failure));
       },
       spoolFull: (full, policy: WhenFull) => {
         if (!full) {
@@ -193,6 +197,20 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
         const act = policy === 'block' ? 'reading stdin is paused until it has room' : policy === 'drop-oldest' ? 'dropping the oldest lines (counted)' : 'dropping new lines (counted)';
         warn(`the spool ${spool?.dir ?? ''} is full (--spool-max-bytes); ${act}`);
       },
+      memoryFull: (full, policy: WhenFull) => {
+        if (!full) {
+          warn('memory has room again for lines the spool cannot take');
+          return;
+        }
+        const act = policy === 'block' ? 'reading stdin is paused until delivery makes room' : policy === 'drop-oldest' ? 'dropping the oldest lines held in memory (counted)' : 'dropping new lines (counted)';
+        warn(`the spool cannot be written and memory holds all it may (--max-in-flight requests and one more) while the service is away; ${act}`);
+      },
+      removeFailed: (path, err) => {
+        if (removeFailed) return;
+        removeFailed = true;
+        warn(`cannot remove the spool file ${path} (${errorText(err)}); its entries, already delivered or dead-lettered, stay in it, and the next run or 'oci-log flush' sends them again with the same ids`);
+      },
+      internalError: (err) => warn(`internal error while sending (${err.message}): a bug in oci-log, please report it; the entries concerned stay in the spool (or, without one, go to ${deadLetter.path})`),
       spoolReadFailed: (path, err, kept) =>
         warn(
           kept
@@ -226,7 +244,7 @@ export function reportResult(warn: Warn, result: ShipResult): number {
     status = ExitCode.undelivered;
   }
   if (result.dropped > 0) {
-    warn(`${result.dropped} lines were dropped because the spool was full (--when-full)`);
+    warn(`${result.dropped} lines were dropped because the spool was full, or could not be written while the service was away (--when-full)`);
     status = ExitCode.undelivered;
   }
   if (result.deadLettered > 0) {

@@ -1,18 +1,18 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
-import { startMain } from '../helpers/run-main.js';
+import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { uniqueData } from '../helpers/spool.js';
 
 /**
- * The spool's edges as users meet them: its folder going away mid-run.
- * Each test has its own XDG_STATE_HOME.
+ * The spool's edges as users meet them: its folder going away mid-run, and
+ * the counts printed after an outage. Each test has its own XDG_STATE_HOME.
  */
-describe('the spool at its edges: a folder gone mid-run', function () {
+describe('the spool at its edges: a folder gone mid-run, exact counts', function () {
   let emu: TestEmulator;
   let group: string;
   let n = 0;
@@ -41,4 +41,54 @@ describe('the spool at its edges: a folder gone mid-run', function () {
     expect((await uniqueData(emu, log)).sort()).to.deep.equal(['after 1', 'after 2', 'after 3', 'before']);
   });
 
+  it('an outage, then the shutdown timeout: read = sent + left in the spool, as printed, and flush sends exactly the rest', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    const env = { ...emu.env, XDG_STATE_HOME: state, TERM: 'xterm' };
+    const cli = startMain(['--log-ocid', log, '--batch-size', '10', '--shutdown-timeout', '0.5'], { env, stdin: 'open', stderrIsTTY: true, columns: 200 });
+    const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => `outage ${from + i}\n`).join('');
+    cli.stdin.write(lines(0, 25));
+    await eventually(async () => (await uniqueData(emu, log)).length === 25);
+    await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
+    cli.stdin.end(lines(25, 40));
+    const r = await cli.done;
+    expect(r.code).to.equal(3);
+    const summary = /oci-log: (\d+) read, (\d+) sent(?:, \d+ retries)?, (\d+) left in the spool/.exec(r.stderr);
+    expect(summary, r.stderr).to.not.equal(null);
+    const [read, sent, left] = (summary as RegExpExecArray).slice(1).map(Number) as [number, number, number];
+    expect(read).to.equal(65);
+    expect(sent).to.equal(25);
+    expect(read).to.equal(sent + left);
+    expect(r.stderr).to.contain(`${left} entries wait in the spool`);
+    await emu.clearFaults();
+    const flushed = await runMain(['flush', '--log-ocid', log], { env });
+    expect(flushed.code, flushed.stderr).to.equal(0);
+    const data = await uniqueData(emu, log);
+    expect(data).to.have.length(65);
+    expect((await emu.entries(log)).length, 'nothing sent twice').to.equal(65);
+  });
+
+  it('--when-full drop-oldest while the service is away: read = sent + dropped + left in the spool, as printed', async () => {
+    const log = await newLog();
+    const state = tempDir();
+    await emu.injectFault({ op: 'putLogs', status: 503, count: 1_000_000, retryAfterSeconds: 0 });
+    const lines = Array.from({ length: 20_000 }, (_, i) => `drop ${String(i).padStart(6, '0')} ${'y'.repeat(60)}`);
+    const r = await runMain(['--log-ocid', log, '--spool-max-bytes', '1M', '--when-full', 'drop-oldest', '--shutdown-timeout', '0.2', '--batch-size', '500'], {
+      stdin: lines.join('\n') + '\n',
+      env: { ...emu.env, XDG_STATE_HOME: state, TERM: 'xterm' },
+      stderrIsTTY: true,
+      columns: 200,
+    });
+    expect(r.code).to.equal(3);
+    const summary = /oci-log: (\d+) read, (\d+) sent(?:, \d+ retries)?, (\d+) dropped, (\d+) left in the spool/.exec(r.stderr);
+    expect(summary, r.stderr).to.not.equal(null);
+    const [read, sent, dropped, left] = (summary as RegExpExecArray).slice(1).map(Number) as [number, number, number, number];
+    expect(read).to.equal(lines.length);
+    expect(read).to.equal(sent + dropped + left);
+    const spool = join(state, 'oci-log', 'spool');
+    const onDisk = readdirSync(spool)
+      .filter((f) => f.endsWith('.jsonl'))
+      .reduce((k, f) => k + readFileSync(join(spool, f), 'utf8').split('\n').filter((l) => l.startsWith('{"data":')).length, 0);
+    expect(onDisk, 'what is left is on disk').to.equal(left);
+  });
 });
