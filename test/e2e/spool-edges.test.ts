@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { eventually } from '../helpers/cli.js';
@@ -6,13 +6,15 @@ import { runMain, startMain } from '../helpers/run-main.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { uniqueData } from '../helpers/spool.js';
+import { segmentsIn, uniqueData } from '../helpers/spool.js';
+import { logHash } from '../../src/core/pipe/spool/spool-dir.js';
 
 /**
- * The spool's edges as users meet them: its folder going away mid-run, and
+ * The spool's edges as users meet them: its folder going away mid-run,
+ * flush meeting a log that refuses everything among logs that accept, and
  * the counts printed after an outage. Each test has its own XDG_STATE_HOME.
  */
-describe('the spool at its edges: a folder gone mid-run, exact counts', function () {
+describe('the spool at its edges: a folder gone mid-run, flush of several logs, exact counts', function () {
   let emu: TestEmulator;
   let group: string;
   let n = 0;
@@ -39,6 +41,35 @@ describe('the spool at its edges: a folder gone mid-run, exact counts', function
     expect(r.stderr.match(/cannot write the spool/g), r.stderr).to.have.length(1);
     expect(r.stderr).to.contain(spool).and.contain('ENOENT');
     expect((await uniqueData(emu, log)).sort()).to.deep.equal(['after 1', 'after 2', 'after 3', 'before']);
+  });
+
+  it('flush: a log that answers 404 has its entries dead-lettered, and the other logs are delivered; the summary says which log lost what', async () => {
+    const good = await newLog();
+    const missing = 'ocid1.log.oc1.iad.amaaaaaaaanosuchlog';
+    const state = tempDir();
+    const spool = join(state, 'oci-log', 'spool');
+    mkdirSync(spool, { recursive: true, mode: 0o700 });
+    const segment = (seq: number, log: string, data: readonly string[]) => {
+      const meta = JSON.stringify({ spool: 1, logId: log, source: 's', type: 't' });
+      const entries = data.map((x, i) => JSON.stringify({ data: x, id: `0190aaaa-0000-7000-8000-0000000${seq}000${i}`, time: '2026-12-01T10:00:00.000Z' }));
+      writeFileSync(join(spool, `1764583200000-00000${seq}.4242-deadbeef.${logHash(log)}.jsonl`), `${meta}\n${entries.join(',\n')}`, { mode: 0o600 });
+    };
+    segment(1, missing, ['lost 1', 'lost 2']);
+    segment(2, good, ['kept 1']);
+    segment(3, missing, ['lost 3']);
+    segment(4, good, ['kept 2', 'kept 3']);
+    const deadLetter = join(tempDir(), 'dead.jsonl');
+    // One request at a time: the refused log's first answer comes before the other log's segments go.
+    const r = await runMain(['flush', '--dead-letter', deadLetter, '--max-in-flight', '1'], { env: { ...emu.env, XDG_STATE_HOME: state } });
+    expect(r.code, r.stderr).to.equal(3);
+    expect((await uniqueData(emu, good)).sort()).to.deep.equal(['kept 1', 'kept 2', 'kept 3']);
+    const dead = readFileSync(deadLetter, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { data: string; logId: string }));
+    expect(dead.map((d) => d.data).sort()).to.deep.equal(['lost 1', 'lost 2', 'lost 3']);
+    expect(new Set(dead.map((d) => d.logId))).to.deep.equal(new Set([missing]));
+    expect(r.stderr).to.match(new RegExp(`${missing.replace(/\./g, '\\.')}: 3 entries dead-lettered .*404`));
+    expect(r.stderr).to.not.match(new RegExp(`${good.replace(/\./g, '\\.')}: .*dead-lettered`));
+    expect(r.stderr).to.not.contain('every line still to come');
+    expect(segmentsIn(spool)).to.deep.equal([]);
   });
 
   it('an outage, then the shutdown timeout: read = sent + left in the spool, as printed, and flush sends exactly the rest', async () => {
