@@ -14,6 +14,8 @@ export const ExitCode = {
   service: 4,
   /** 128 + SIGINT: the shell's status for a command Ctrl-C ended. */
   interrupted: 130,
+  /** 128 + SIGTERM. */
+  terminated: 143,
 } as const;
 
 export interface ExitStatusDoc {
@@ -50,7 +52,8 @@ export const EXIT_STATUSES: readonly ExitStatusDoc[] = [
   {
     status: ExitCode.interrupted,
     summary: 'ended by Ctrl-C',
-    description: 'Ended by Ctrl-C (SIGINT) in a command that does not handle it; send, exec, query --follow and emulator stop cleanly instead.',
+    description:
+      'Ended by Ctrl-C (SIGINT; 143 for SIGTERM) before it was done: a management command, or a query without --follow (which removes its temporary file first). send, exec, query --follow and emulator stop cleanly instead.',
   },
   {
     status: 'other',

@@ -63,7 +63,7 @@ export function openSpool(io: CliIo, settings: SpoolSettings | undefined): Spool
 
 /** Creates the shipper, and says on stderr what the user must know while it runs. */
 export function createShipper(options: ShippingOptions, target: ShipTarget, send: Sender['send'], deadLetter: DeadLetterFile, spool: SpoolDir | undefined): Shipper {
-  return shipping.createShipper(options, target, send, deadLetter, spool, (m) => warn(options.io, m));
+  return shipping.createShipper({ ...options, clock: options.io.clock }, target, send, deadLetter, spool, (m) => warn(options.io, m));
 }
 
 /** Says on stderr what was not delivered and where it is; returns the exit status. */

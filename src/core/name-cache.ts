@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './write-atomic.js';
 
 /** Where a log is: what a search and PutLogs need, found once from its name or OCID. */
 export interface CachedLog {
@@ -97,11 +98,8 @@ export class NameCache {
           .slice(0, MAX_ENTRIES),
       );
     const text = JSON.stringify({ version: 1, names: trim(this.data.names), ocids: trim(this.data.ocids) });
-    const tmp = `${this.path}.${process.pid}.tmp`;
     try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, this.path);
+      writeFileAtomic(this.path, text);
       this.dirty = false;
     } catch {
       // a read-only home: no cache, same answers

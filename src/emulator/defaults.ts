@@ -26,5 +26,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxBodiesHeldBytes: 256 * 1024 * 1024,
 };
 
+/** The memory stored entries may take, all logs together (MiB), unless --max-stored-mib says otherwise. */
+export const DEFAULT_MAX_STORED_MIB = 1024;
+
 /** The config profile the emulator writes for session-token auth. */
 export const SESSION_PROFILE = 'EMULATOR_SESSION';

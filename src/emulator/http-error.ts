@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** What a handler answers: a status, an optional JSON body and extra headers. */
 export interface Reply {
   status: number;
@@ -36,6 +38,8 @@ export function notFound(what: string): HttpError {
 
 /** A request body that must be a JSON object. */
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  // JSON is UTF-8; decoding would put U+FFFD in place of the bad bytes and keep what was never sent.
+  if (!isUtf8(body)) throw invalid('Unable to process JSON input: the request body is not valid UTF-8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

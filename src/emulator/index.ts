@@ -11,6 +11,7 @@ import { Principals } from './auth/principals.js';
 import { createEmulatorServer } from './server.js';
 import type { ServerLimits } from './server.js';
 import { Store } from './store.js';
+import { DEFAULT_MAX_STORED_MIB } from './defaults.js';
 
 export { IdentityError } from './identity.js';
 export { DataDirError } from './store.js';
@@ -43,6 +44,8 @@ export interface EmulatorOptions {
   /** Keep and find entries older than their log's retention, which the service drops (fixtures with old times). */
   ignoreRetention?: boolean;
   maxEntriesPerLog?: number;
+  /** Bytes of entries kept in memory, all logs together; the oldest are evicted beyond it (default DEFAULT_MAX_STORED_MIB MiB). */
+  maxStoredBytes?: number;
   discardEntries?: boolean;
   /** Faults in force from the start; a duration fault's time starts when the emulator listens. */
   faults?: FaultSpec[];
@@ -103,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     tenancy: identity.tenancy,
     dataDir: options.dataDir,
     maxEntriesPerLog: options.maxEntriesPerLog ?? 1_000_000,
+    maxStoredBytes: options.maxStoredBytes ?? DEFAULT_MAX_STORED_MIB * 1024 * 1024,
     discardEntries: options.discardEntries ?? false,
     compartments: options.compartments ?? [],
   });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { StoredEntry } from './store.js';
 
 /**
@@ -31,6 +32,8 @@ function parseTime(v: unknown): number | undefined {
  */
 export function validatePutLogs(body: Buffer, now: number): ValidationResult {
   const fail = (message: string): ValidationResult => ({ ok: false, message });
+  // JSON is UTF-8; decoding would put U+FFFD in place of the bad bytes and store what was never sent.
+  if (!isUtf8(body)) return fail('the request body is not valid UTF-8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

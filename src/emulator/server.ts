@@ -2,7 +2,7 @@ import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
-import { MAX_ADMIN_BODY_BYTES, adminApi, checkAdminAccess } from './api/admin.js';
+import { MAX_ADMIN_BODY_BYTES, adminApi, checkAdminAccess, checkIdentityAccess } from './api/admin.js';
 import type { AdminAccess, LiveSettings } from './api/admin.js';
 import type { ApiHandlers } from './api/api-request.js';
 import { ingestionApi } from './api/ingestion.js';
@@ -126,6 +126,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   const budget = new BodyBudget(limits.maxBodiesHeldBytes);
   const requests: Record<string, number> = {};
   const sockets = new Set<Socket>();
+  /** Requests whose answer is not finished yet, per connection (pipelined requests share one). */
+  const answering = new Map<Socket, number>();
   const settings: LiveSettings = { latencyMs: options.latencyMs };
   const apis: Record<Api, ApiHandlers> = {
     ingestion: ingestionApi({ store: options.store, now, ignoreRetention: options.ignoreRetention === true }),
@@ -220,6 +222,13 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const n = (answering.get(socket) ?? 1) - 1;
+      if (n > 0) answering.set(socket, n);
+      else answering.delete(socket);
+    });
     const started = now();
     const requestId = newRequestId();
     const method = req.method ?? 'GET';
@@ -238,6 +247,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       }
       if (url.pathname.startsWith('/opc/v2/') || url.pathname === '/v1/x509') {
         if (!options.principals) throw refusing(req, new HttpError(404, 'NotFound', 'the instance metadata and federation endpoints are served by an emulator started with --principal-exports-file'));
+        const refused = checkIdentityAccess(req, options.admin);
+        if (refused) throw refusing(req, refused);
         done(await options.principals.identity(req, url, now()));
         return;
       }
@@ -286,7 +297,8 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
       // how often timed-out connections are looked for
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    (req, res) => void handle(req, res),
+    // handle() answers every error itself; should answering throw, the connection goes, the emulator stays
+    (req, res) => void handle(req, res).catch(() => res.destroy()),
   );
   server.maxConnections = limits.maxConnections;
   server.on('connection', (socket: Socket) => {
@@ -294,7 +306,9 @@ export function createEmulatorServer(options: ServerOptions): EmulatorServer {
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // An answer of our own is only written on a connection that owes none: written while an earlier
+    // (pipelined) request's answer is pending, it would come first, or land in the middle of it.
+    if (err.code === 'ECONNRESET' || !socket.writable || socket.writableEnded || answering.has(socket)) {
       socket.destroy();
       return;
     }

@@ -118,6 +118,8 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** Per log, drop the oldest entries beyond this many. */
   maxEntriesPerLog: number;
+  /** All logs together, evict the oldest entries beyond this many bytes (see entryBytes); unbounded when undefined. */
+  maxStoredBytes?: number | undefined;
   /** Validate and count entries but keep none (for benchmarks). */
   discardEntries: boolean;
   /** Compartments that exist besides the tenancy (declared with --compartment). */
@@ -126,6 +128,12 @@ export interface StoreOptions {
 
 /** The --data-dir holds something the emulator cannot read back. */
 export class DataDirError extends Error {}
+
+/** What an entry is counted as holding: its strings' characters (a byte each for ASCII) and the object around them. */
+export function entryBytes(e: StoredEntry): number {
+  return e.id.length + e.data.length + e.source.length + e.type.length + (e.subject?.length ?? 0) + ENTRY_OVERHEAD_BYTES;
+}
+const ENTRY_OVERHEAD_BYTES = 100;
 
 export function newEtag(): string {
   return randomBytes(16).toString('hex');
@@ -146,6 +154,10 @@ export class Store {
   private readonly entries = new Map<string, StoredEntry[]>();
   private readonly counts = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
+  /** Bytes held per log (entryBytes), their total, and entries evicted per log to keep the total under maxStoredBytes. */
+  private readonly bytes = new Map<string, number>();
+  private totalBytes = 0;
+  private readonly evicted = new Map<string, number>();
   private readonly options: StoreOptions;
 
   constructor(options: StoreOptions) {
@@ -192,15 +204,54 @@ export class Store {
         }
       }
       this.counts.set(logId, list.length);
-      this.entries.set(logId, this.capped(list));
+      this.entries.set(logId, list);
+      this.held(logId, list, 1);
+      this.capped(logId, list);
     }
+    this.evictOverBytes();
   }
 
-  /** Drops the oldest entries beyond --max-entries, exactly. */
-  private capped(list: StoredEntry[]): StoredEntry[] {
+  /** Counts entries into (sign 1) or out of (-1) a log's bytes. */
+  private held(logId: string, entries: readonly StoredEntry[], sign: 1 | -1): void {
+    let n = 0;
+    for (const e of entries) n += entryBytes(e);
+    this.bytes.set(logId, (this.bytes.get(logId) ?? 0) + sign * n);
+    this.totalBytes += sign * n;
+  }
+
+  /** Drops a log's oldest entries beyond --max-entries, exactly. */
+  private capped(logId: string, list: StoredEntry[]): void {
     const excess = list.length - this.options.maxEntriesPerLog;
-    if (excess > 0) list.splice(0, excess);
-    return list;
+    if (excess > 0) this.held(logId, list.splice(0, excess), -1);
+  }
+
+  /**
+   * Evicts the oldest entries, all logs together (by ingestion), until the
+   * bytes held are within maxStoredBytes; counts them per log.
+   */
+  private evictOverBytes(): void {
+    const max = this.options.maxStoredBytes;
+    if (max === undefined) return;
+    while (this.totalBytes > max) {
+      let oldest: [string, StoredEntry[]] | undefined;
+      let next = Infinity;
+      for (const [logId, list] of this.entries) {
+        const first = list[0];
+        if (first === undefined) continue;
+        if (oldest === undefined || first.ingested < (oldest[1][0] as StoredEntry).ingested) {
+          if (oldest) next = Math.min(next, (oldest[1][0] as StoredEntry).ingested);
+          oldest = [logId, list];
+        } else next = Math.min(next, first.ingested);
+      }
+      if (!oldest) return;
+      const [logId, list] = oldest;
+      // from this log, its entries up to the next log's oldest, while over the cap
+      let k = 0;
+      let over = this.totalBytes - max;
+      while (k < list.length && over > 0 && (list[k] as StoredEntry).ingested <= next) over -= entryBytes(list[k++] as StoredEntry);
+      this.held(logId, list.splice(0, k), -1);
+      this.evicted.set(logId, (this.evicted.get(logId) ?? 0) + k);
+    }
   }
 
   private entriesFile(logId: string): string | undefined {
@@ -286,9 +337,12 @@ export class Store {
 
   deleteLog(id: string): void {
     this.logs.delete(id);
+    this.totalBytes -= this.bytes.get(id) ?? 0;
     this.entries.delete(id);
+    this.bytes.delete(id);
     this.counts.delete(id);
     this.dropped.delete(id);
+    this.evicted.delete(id);
     const file = this.entriesFile(id);
     if (file !== undefined) rmSync(file, { force: true });
     this.save();
@@ -313,7 +367,9 @@ export class Store {
       this.entries.set(logId, list);
     }
     for (const e of batch) list.push(e);
-    this.capped(list);
+    this.held(logId, batch, 1);
+    this.capped(logId, list);
+    this.evictOverBytes();
     const file = this.entriesFile(logId);
     if (file !== undefined) appendFileSync(file, batch.map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
@@ -335,5 +391,15 @@ export class Store {
   /** Entries accepted but dropped per log, being older than its retention. */
   droppedCounts(): Record<string, number> {
     return Object.fromEntries(this.dropped);
+  }
+
+  /** Entries evicted per log to keep all logs' entries within maxStoredBytes. */
+  evictedCounts(): Record<string, number> {
+    return Object.fromEntries(this.evicted);
+  }
+
+  /** The bytes the kept entries are counted as holding (see entryBytes). */
+  storedBytes(): number {
+    return this.totalBytes;
   }
 }

@@ -2,6 +2,8 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DeadLetterFile, defaultDeadLetterPath } from '../core/pipe/dead-letter.js';
 import { Shipper } from '../core/pipe/shipper.js';
+import { systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { ShipFailure, ShipResult, WhenFull } from '../core/pipe/shipper.js';
 import type { SendFunction } from '../core/pipe/send-result.js';
 import { SpoolDir } from '../core/pipe/spool/spool-dir.js';
@@ -146,6 +148,8 @@ export interface ShipperSetup {
   delivery: DeliverySettings;
   spool: SpoolSettings | undefined;
   maxInFlight: number;
+  /** Time for batching, retries and outage warnings (default: the system's). */
+  clock?: Clock;
 }
 
 /** Creates the shipper, wired to say what the user must know while it runs. */
@@ -154,6 +158,7 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
   const spooled = spool !== undefined;
   let shipper: Shipper | undefined;
   const waiting = (): number => shipper?.stats().waiting ?? 0;
+  const clock = setup.clock ?? systemClock;
   const stopped = (failure: ShipFailure): string =>
     failure.logId === target.logId
       ? `delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`
@@ -161,6 +166,7 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
   let removeFailed = false;
   shipper = new Shipper({
     ...target,
+    clock,
     batchSize: delivery.batchSize,
     batchBytes: delivery.batchBytes,
     flushIntervalMs: delivery.flushIntervalMs,
@@ -174,11 +180,11 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
     deadLetter,
     events: {
       outageStarted: (since, failure) => {
-        const what = failure ? describeFailure(failure) : `PutLogs: no answer for ${formatDuration(Date.now() - since)}`;
+        const what = failure ? describeFailure(failure) : `PutLogs: no answer for ${formatDuration(clock.now() - since)}`;
         const plan = spooled
           ? `retrying until it answers; lines wait in the spool ${spool.dir} (${waiting()} waiting)`
           : `retrying up to --max-retries ${delivery.retry.maxRetries} times`;
-        warn(`delivery failing since ${clockTime(since)}: ${what}; ${plan}`);
+        warn(`delivery failing since ${clockTime(since)}: ${what.replace(/\.$/, '')}; ${plan}`);
       },
       outageEnded: (_since, durationMs) => warn(`delivery resumed after ${formatDuration(durationMs)} (${waiting()} entries still to send)`),
       refused: (failure, fatal) => {

@@ -182,6 +182,23 @@ describe('oci-log (the pipe) against the emulator', function () {
     expect(pieces.at(-1)?.id).to.match(/-p0150$/);
   });
 
+  it('sends a long JSON line whole when every value fits, so its fields can be searched; one with a longer value in pieces', async () => {
+    const log = await newLog();
+    const fits = JSON.stringify({ level: 'error', parts: Array.from({ length: 300 }, (_, i) => `part ${i} ${'x'.repeat(60)}`) });
+    const over = JSON.stringify({ level: 'error', blob: 'y'.repeat(12_000) });
+    expect(fits.length).to.be.above(20_000);
+    const r = await runMain(['--log-ocid', log], { stdin: fits + '\n' + over + '\n', env: emu.env });
+    expect(r.code, r.stderr).to.equal(0);
+    const entries = await emu.entries(log);
+    expect(entries[0]?.data).to.equal(fits);
+    expect(entries[0]?.id).not.to.match(/-p\d+$/);
+    expect(entries.slice(1).map((e) => e.id.slice(-6))).to.deep.equal(['-p0001', '-p0002']);
+    expect(reassemble(entries)).to.deep.equal([fits, over]);
+    const found = await runMain(['query', '--log-ocid', log, '--query', `search "${emu.tenancy}" | where data.level = 'error'`, '--output', 'jsonl'], { env: emu.env });
+    expect(found.code, found.stderr).to.equal(0);
+    expect(found.stdout.toString().trim().split('\n')).to.have.length(1);
+  });
+
   it('--tee copies stdin to stdout byte for byte', async () => {
     const log = await newLog();
     const input = Buffer.concat([Buffer.from('one\r\ntwo\n'), Buffer.from([0xff, 0x00, 0x0a]), Buffer.from('last')]);

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { eventually, spawnCli } from '../helpers/cli.js';
 import { startEmulator } from '../helpers/emulator.js';
 import type { TestEmulator } from '../helpers/emulator.js';
 import { runMain } from '../helpers/run-main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * What only a real process shows: a real SIGINT, the process's own
@@ -22,7 +24,10 @@ describe('--follow as a process', function () {
     logId = await emu.createLog(group, `l${++n}`);
     expect((await runMain(['--log-ocid', logId], { env: emu.env, stdin: 'first\n' })).code).to.equal(0);
   });
-  afterEach(async () => emu.clearFaults());
+  afterEach(async () => {
+    await emu.clearFaults();
+    await emu.setLatency(0);
+  });
   after(async () => emu.stop());
   const follow = (env: Record<string, string | undefined>) =>
     spawnCli(['query', '--log-ocid', logId, '--log-group-id', group, '--compartment-id', emu.tenancy, '-f', '--interval', '200ms'], { env });
@@ -64,5 +69,23 @@ describe('--follow as a process', function () {
     expect((await runMain(['--log-ocid', logId], { env: emu.env, stdin: 'second\n' })).code).to.equal(0);
     const { code, signal } = await f.exited;
     expect({ code, signal }, f.stderr()).to.deep.equal({ code: 0, signal: null });
+  });
+
+  it('a query without --follow that SIGTERM cuts short removes its temporary file of entries and exits 143', async () => {
+    const big = await emu.createLog(group, `big${++n}`);
+    const line = (i: number) => JSON.stringify({ i, pad: 'x'.repeat(400) });
+    const input = Array.from({ length: 12_000 }, (_, i) => line(i)).join('\n') + '\n';
+    expect((await runMain(['--log-ocid', big], { env: emu.env, stdin: input })).code).to.equal(0);
+    const tmp = tempDir();
+    await emu.setLatency(150); // a page at a time, so the search is still going when the file appears
+    const q = spawnCli(['query', '--log-ocid', big, '--log-group-id', group, '--compartment-id', emu.tenancy, '--limit', '100000', '--output', 'jsonl'], { env: { ...emu.env, TMPDIR: tmp } });
+    // past 1 MB the entries go to a file; then the next page never comes
+    await eventually(() => readdirSync(tmp).some((f) => f.startsWith('oci-log-query-')));
+    await emu.injectFault({ op: 'search', kind: 'stall', count: 100 });
+    await eventually(async () => (await emu.pendingFaults())[0]?.remaining === 99);
+    q.child.kill('SIGTERM');
+    const { code, signal } = await q.exited;
+    expect({ code, signal }, q.stderr()).to.deep.equal({ code: 143, signal: null });
+    expect(readdirSync(tmp)).to.deep.equal([]);
   });
 });

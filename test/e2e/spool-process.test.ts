@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { BIN, baseEnv, eventually, runCli, spawnCli } from '../helpers/cli.js';
@@ -72,7 +72,9 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
     await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 100 });
     const cli = spawnCli(['exec', '--log-ocid', log, '--tee', '--request-timeout', '30', '--shutdown-timeout', '1', '--', 'sh', '-c', 'echo a; echo b'], { env });
     await eventually(() => cli.stdout().toString().includes('b\n'));
-    await new Promise((r) => setTimeout(r, 300)); // the command has exited; delivery hangs
+    // the command has exited (oci-log has no child left) while delivery hangs
+    const pid = cli.child.pid as number;
+    await eventually(() => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim() === '');
     cli.child.kill('SIGTERM');
     const { code, signal } = await cli.exited;
     expect(signal, cli.stderr()).to.equal(null);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { buildParser } from '../../src/cli/main.js';
-import { sectionBodies } from '../../tools/docs/fill-sections.js';
-import { GENERATED_FILES } from '../../tools/docs/sections.js';
+import { sectionBodies } from '../docs/fill-sections.js';
+import { GENERATED_FILES } from '../docs/sections.js';
 import { runMain } from '../helpers/run-main.js';
 
 const root = new URL('../../../', import.meta.url);

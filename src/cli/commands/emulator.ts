@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
-import { DEFAULT_LIMITS, SESSION_PROFILE } from '../../emulator/defaults.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_STORED_MIB, SESSION_PROFILE } from '../../emulator/defaults.js';
 import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
 import { parseFaultFlag } from '../fault-flag.js';
@@ -127,6 +127,15 @@ export const emulatorCommand = defineCommand({
       description: 'Entries kept in memory per log; the oldest are dropped beyond it, exactly',
       details: 'Also applied when a data directory is loaded; the files there keep growing.',
     },
+    'max-stored-mib': {
+      type: 'number',
+      default: DEFAULT_MAX_STORED_MIB,
+      min: 1,
+      description: 'Memory the kept entries may take, all logs together, in MiB; the oldest are evicted beyond it',
+      details:
+        "An entry counts as its id, data, source, type and subject (a byte a character) plus 100 bytes. GET /_emulator/stats shows storedBytes and, per log, " +
+        'the entries evicted (evictedOverMaxStored). Also applied when a data directory is loaded; the files there keep everything.',
+    },
     'discard-entries': { type: 'boolean', default: false, description: 'Validate and count entries but keep none (for benchmarks)' },
     'max-connections': {
       type: 'number',
@@ -183,6 +192,7 @@ export const emulatorCommand = defineCommand({
         ignoreRetention: argv['ignore-retention'],
         latencyMs: argv.latency,
         maxEntriesPerLog: argv['max-entries'],
+        maxStoredBytes: argv['max-stored-mib'] * 1024 * 1024,
         discardEntries: argv['discard-entries'],
         faults,
         adminToken,

@@ -1,6 +1,7 @@
-import { ServiceError, UsageError } from '../../errors.js';
+import { ExitCode, ServiceError, UsageError } from '../../errors.js';
 import { isTransient } from '../../core/delivery-policy.js';
 import { watchReaderGone } from '../../core/reader-gone.js';
+import type { SignalName } from '../../core/signal-source.js';
 import { wantColor } from '../../core/query/colors.js';
 import { SeenIds, compareEntries } from '../../core/query/entries.js';
 import type { LogEntry } from '../../core/query/entries.js';
@@ -103,6 +104,8 @@ export async function runQuery(argv: QueryArgs): Promise<void> {
     stop.dispose();
     ctx.clients.close();
   }
+  const interrupted = stop.interruptedBy();
+  if (interrupted !== undefined) io.exitCode = interrupted === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
 }
 
 
@@ -232,24 +235,32 @@ async function printSearch(
 }
 
 /**
- * Ends a run cleanly (exit 0): when the reader of stdout goes away (| head),
- * even while nothing is printed, and with --follow on the first SIGINT or
- * SIGTERM too.
+ * Ends a run cleanly: when the reader of stdout goes away (| head), even
+ * while nothing is printed (exit 0), and on the first SIGINT or SIGTERM,
+ * which with --follow is the way to stop (exit 0), and otherwise cuts the
+ * search short (exit 130 or 143, as the signal's default would, but with
+ * the temporary file of entries removed).
  */
-function stopSignal(io: CliIo, follow: boolean): { signal: AbortSignal; dispose(): void } {
+function stopSignal(io: CliIo, follow: boolean): { signal: AbortSignal; interruptedBy(): SignalName | undefined; dispose(): void } {
   const controller = new AbortController();
+  let interrupted: SignalName | undefined;
   const abort = (): void => controller.abort();
-  if (follow) {
-    io.signals.on('SIGINT', abort);
-    io.signals.on('SIGTERM', abort);
-  }
+  const onSignal = (name: SignalName) => (): void => {
+    if (!follow) interrupted ??= name;
+    abort();
+  };
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  io.signals.on('SIGINT', onInt);
+  io.signals.on('SIGTERM', onTerm);
   const unwatch = watchReaderGone(io.stdout, abort);
   return {
     signal: controller.signal,
+    interruptedBy: () => interrupted,
     dispose: () => {
       unwatch();
-      io.signals.off('SIGINT', abort);
-      io.signals.off('SIGTERM', abort);
+      io.signals.off('SIGINT', onInt);
+      io.signals.off('SIGTERM', onTerm);
     },
   };
 }

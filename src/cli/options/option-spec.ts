@@ -146,7 +146,7 @@ export function argName(spec: OptionSpec): string | undefined {
 export function defaultShown(spec: OptionSpec): string | undefined {
   if (spec.defaultText !== undefined) return spec.defaultText;
   if (spec.default === undefined) return undefined;
-  if (spec.type === 'boolean') return spec.default ? 'true' : undefined;
+  if (spec.type === 'boolean') return spec.default ? 'on' : undefined;
   if (Array.isArray(spec.default)) return spec.default.length === 0 ? undefined : spec.default.join(', ');
   return String(spec.default);
 }

@@ -55,7 +55,7 @@ export function createLineFeeder(options: LineFeederOptions): LineFeeder {
   const clock = options.clock ?? systemClock;
   const now = options.now ?? (() => clock.now());
   const splitter = new LineSplitter();
-  const pieces = new PieceSplitter(options.maxPieceChars);
+  const pieces = new PieceSplitter(options.maxPieceChars, wrap === undefined);
   let lines = 0;
   let lineId = '';
   let readAt = 0;
@@ -107,7 +107,7 @@ function createLineStagesFeeder(options: LineFeederOptions, lineOptions: LineOpt
   const clock = options.clock ?? systemClock;
   const now = options.now ?? (() => clock.now());
   const splitter = new LineSplitter();
-  const pieces = new PieceSplitter(options.maxPieceChars);
+  const pieces = new PieceSplitter(options.maxPieceChars, wrap === undefined);
   const redactor = lineOptions.redaction === undefined ? undefined : new Redactor(lineOptions.redaction, lineOptions.stats);
   const lineTime = new LineTime(lineOptions.time, lineOptions.stats, lineOptions.notice);
   const subjectField = lineOptions.subjectKey === undefined ? undefined : new JsonFieldReader(lineOptions.subjectKey);

@@ -56,6 +56,35 @@ export function checkAdminAccess(req: IncomingMessage, path: string, access: Adm
   return undefined;
 }
 
+/** An address as the socket gives it, without the IPv4-mapped prefix a dual-stack listener adds. */
+const plainAddress = (address: string | undefined): string => (address ?? '').replace(/^::ffff:/i, '');
+
+/**
+ * Who may use the instance metadata (/opc/v2/…) and federation (/v1/x509)
+ * endpoints: never a web page (an Origin header); only a client on this
+ * machine, as the real instance metadata service answers its own instance
+ * only (from loopback, or from the machine's own address); and only for a
+ * Host that names loopback or the address connected to, with the emulator's
+ * port (DNS rebinding sends the attacker's name). The admin token does not
+ * apply: clients send `Authorization: Bearer Oracle` here, or a signature.
+ */
+export function checkIdentityAccess(req: IncomingMessage, access: AdminAccess): HttpError | undefined {
+  const what = 'the instance metadata and federation endpoints';
+  if (req.headers.origin !== undefined) return new HttpError(403, 'Forbidden', `${what} do not answer web pages (the request has an Origin header)`);
+  const peer = plainAddress(req.socket.remoteAddress);
+  const local = plainAddress(req.socket.localAddress);
+  if (!isLoopback(peer) && peer !== local) {
+    return new HttpError(403, 'Forbidden', `${what} answer clients on the emulator's machine only, as the instance metadata service answers its own instance (this request came from ${peer})`);
+  }
+  const host = req.headers.host ?? '';
+  const m = /^(.*?)(?::(\d+))?$/.exec(host);
+  const name = (m?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  if (!m || !(isLoopback(m[1] ?? '') || (name !== '' && name === local)) || (m[2] !== undefined && Number(m[2]) !== access.port)) {
+    return new HttpError(403, 'Forbidden', `${what} answer requests for this machine only (Host ${JSON.stringify(host.slice(0, 100))})`);
+  }
+  return undefined;
+}
+
 /** The emulator's settings that the admin API can change while it runs. */
 export interface LiveSettings {
   latencyMs: number;
@@ -78,7 +107,16 @@ export function adminApi(ctx: AdminContext): (req: IncomingMessage, url: URL, bo
     const method = req.method ?? 'GET';
     if (path === '/_emulator/health') return { status: 200, body: { ok: true } };
     if (path === '/_emulator/stats') {
-      return { status: 200, body: { requests: ctx.requests(), entries: ctx.store.entryCounts(), droppedAsOlderThanRetention: ctx.store.droppedCounts() } };
+      return {
+        status: 200,
+        body: {
+          requests: ctx.requests(),
+          entries: ctx.store.entryCounts(),
+          droppedAsOlderThanRetention: ctx.store.droppedCounts(),
+          storedBytes: ctx.store.storedBytes(),
+          evictedOverMaxStored: ctx.store.evictedCounts(),
+        },
+      };
     }
     if (path === '/_emulator/principals/rotate' && method === 'POST') {
       if (!ctx.principals) throw new HttpError(404, 'NotFound', 'no principals: start the emulator with --principal-exports-file');

@@ -13,11 +13,17 @@ const DAY = 86_400_000;
 /** A work request nobody polls finishes by itself this long after it was accepted. */
 export const WORK_REQUEST_MS = 1000;
 const RETRY_TOKEN_MS = DAY;
+/** A finished work request is kept this long after it finished, then forgotten (404), as the service forgets old ones. */
+export const WORK_REQUEST_RETENTION_MS = 3_600_000;
+/** Finished work requests kept at most; beyond it the oldest go first. */
+export const MAX_WORK_REQUESTS = 10_000;
 const LOG_STATES = ['CREATING', 'ACTIVE', 'UPDATING', 'INACTIVE', 'DELETING', 'FAILED'];
 
 export interface ManagementContext {
   store: Store;
   now: () => number;
+  /** Finished work requests kept at most (default MAX_WORK_REQUESTS). */
+  maxWorkRequests?: number;
 }
 
 /**
@@ -49,22 +55,50 @@ function workRequestView(wr: WorkRequestRecord): Record<string, unknown> {
   return { ...accepted, percentComplete: 0, resources: wr.resources.map((r) => ({ ...r, actionType: 'IN_PROGRESS' })) };
 }
 
+/**
+ * Tag limits as OCI's tagging documentation gives them: per resource at most
+ * 64 free-form and 64 defined tags; keys and namespaces of 1 to 100
+ * characters, values of at most 256. Defined tag values are strings (numbers
+ * and booleans are taken too), never objects: nothing nests.
+ */
+export const TAG_LIMITS = { tags: 64, keyChars: 100, valueChars: 256 } as const;
+
+const quoted = (k: string): string => JSON.stringify(k.slice(0, 100));
+
+function tagEntries(field: string, value: unknown, what: string): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${field}: must be an object of ${what}`);
+  const entries = Object.entries(value);
+  for (const [k] of entries) {
+    if (k === '' || k.length > TAG_LIMITS.keyChars) throw invalid(`${field}: ${quoted(k)}: a key is 1 to ${TAG_LIMITS.keyChars} characters`);
+  }
+  return entries;
+}
+
+function tagValue(field: string, key: string, v: unknown, allowed: readonly string[]): void {
+  if (typeof v === 'string' ? v.length <= TAG_LIMITS.valueChars : allowed.includes(typeof v)) return;
+  throw invalid(`${field}: ${quoted(key)} must have a ${allowed.join(' or ')} value (a string of at most ${TAG_LIMITS.valueChars} characters)`);
+}
+
 function freeformTagsOf(value: unknown): FreeformTags | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('freeformTags: must be an object of string values');
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '' || typeof v !== 'string') throw invalid(`freeformTags: ${JSON.stringify(k.slice(0, 100))} must have a string value`);
-  }
-  return { ...(value as FreeformTags) };
+  const entries = tagEntries('freeformTags', value, 'string values');
+  if (entries.length > TAG_LIMITS.tags) throw invalid(`freeformTags: at most ${TAG_LIMITS.tags} tags, got ${entries.length}`);
+  for (const [k, v] of entries) tagValue('freeformTags', k, v, ['string']);
+  return Object.fromEntries(entries) as FreeformTags;
 }
 
 function definedTagsOf(value: unknown): DefinedTags | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('definedTags: must be an object of namespaces, each an object of tags');
-  for (const [ns, tags] of Object.entries(value)) {
-    if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw invalid(`definedTags: namespace ${JSON.stringify(ns.slice(0, 100))} must be an object of tags`);
+  const out: Array<[string, Record<string, unknown>]> = [];
+  let count = 0;
+  for (const [ns, tags] of tagEntries('definedTags', value, 'namespaces, each an object of tags')) {
+    const entries = tagEntries(`definedTags.${ns.slice(0, 100)}`, tags, 'tags');
+    count += entries.length;
+    if (count > TAG_LIMITS.tags) throw invalid(`definedTags: at most ${TAG_LIMITS.tags} tags, all namespaces together`);
+    for (const [k, v] of entries) tagValue(`definedTags.${ns.slice(0, 100)}`, k, v, ['string', 'number', 'boolean']);
+    out.push([ns, Object.fromEntries(entries)]);
   }
-  return JSON.parse(JSON.stringify(value)) as DefinedTags;
+  return Object.fromEntries(out) as DefinedTags;
 }
 
 function displayNameOf(value: unknown, required: boolean): string | undefined {
@@ -140,7 +174,32 @@ export function managementApi(ctx: ManagementContext): ApiHandlers {
         changed = true;
       }
     }
+    if (prune(now)) changed = true;
     if (changed) store.save();
+  };
+
+  /**
+   * Forgets finished work requests an hour after they finished, and the
+   * oldest finished ones beyond MAX_WORK_REQUESTS, so that every create,
+   * update and delete does not hold memory for good. One a live
+   * opc-retry-token answers with is kept until the token expires.
+   */
+  const prune = (now: number): boolean => {
+    const max = ctx.maxWorkRequests ?? MAX_WORK_REQUESTS;
+    const answered = new Set<string>();
+    for (const t of store.retryTokens.values()) answered.add(t.workRequestId);
+    let excess = store.workRequests.size - max;
+    let pruned = false;
+    // oldest first: the map keeps the order they were accepted in
+    for (const wr of store.workRequests.values()) {
+      if (wr.status === 'ACCEPTED' || answered.has(wr.id)) continue;
+      if (excess > 0 || now - Date.parse(wr.timeFinished ?? wr.timeAccepted) >= WORK_REQUEST_RETENTION_MS) {
+        store.workRequests.delete(wr.id);
+        excess--;
+        pruned = true;
+      }
+    }
+    return pruned;
   };
 
   const finish = (wr: WorkRequestRecord, now: number): void => {

@@ -206,6 +206,9 @@ export class Principals {
     if (url.pathname.startsWith('/opc/v2/')) {
       if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'the instance metadata service answers GET only');
       if (req.headers.authorization !== 'Bearer Oracle') throw new HttpError(401, 'NotAuthorized', 'the instance metadata service (v2) needs the header Authorization: Bearer Oracle');
+      // as v2 does: a request that came through a proxy is not the instance's own
+      const forwarded = ['forwarded', 'x-forwarded-for', 'x-forwarded-host'].find((h) => req.headers[h] !== undefined);
+      if (forwarded !== undefined) throw new HttpError(403, 'Forbidden', `the instance metadata service (v2) refuses forwarded requests (the request has a ${forwarded} header)`);
       const text = (body: string): Reply => ({ status: 200, text: body });
       switch (url.pathname) {
         case '/opc/v2/instance/region':

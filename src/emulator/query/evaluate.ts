@@ -1,6 +1,7 @@
 import type { Expr } from './ast.js';
 import { SCALAR_FUNCTIONS } from './functions.js';
 import { intervalArg } from './parser.js';
+import { checkValueSize } from './limits.js';
 import { QueryError } from './query-error.js';
 import { descend } from './rows.js';
 import type { Row } from './rows.js';
@@ -101,6 +102,12 @@ export function compile(expr: Expr, env: Env): Compiled {
       return (row) => args.some((a) => truthy(a(row)));
     }
     case 'array': {
+      checkValueSize('an array literal', expr.items.length);
+      // [1, 2, 3] is made once, not once a row
+      if (expr.items.every((i) => i.kind === 'literal')) {
+        const value = expr.items.map((i) => (i.kind === 'literal' ? i.value : null));
+        return () => value;
+      }
       const items = expr.items.map((i) => compile(i, env));
       return (row) => items.map((i) => i(row));
     }

@@ -3,6 +3,7 @@ import type { Accumulator } from './aggregates.js';
 import type { Expr, Operator } from './ast.js';
 import { compile, truthy } from './evaluate.js';
 import type { Env } from './evaluate.js';
+import { KeptBudget } from './limits.js';
 import { children } from './parser.js';
 import { EntryRow, PlainRow } from './rows.js';
 import type { Row } from './rows.js';
@@ -52,12 +53,15 @@ function aggregatesIn(items: readonly Expr[]): Expr[] {
   while (stack.length > 0) {
     const e = stack.pop() as Expr;
     if (e.kind === 'aggregate') found.push(e);
-    else stack.push(...children(e));
+    else for (const c of children(e)) stack.push(c); // not a spread: a call can have 100,000s of arguments
   }
   return found;
 }
 
-function summarize(rows: readonly Row[], op: Extract<Operator, { kind: 'summarize' }>, env: Env): Row[] {
+/** A value the expression computes (its size is new memory), rather than one it reads from a row or the query. */
+const computes = (e: Expr): boolean => e.kind !== 'field' && e.kind !== 'literal' && e.kind !== 'param';
+
+function summarize(rows: readonly Row[], op: Extract<Operator, { kind: 'summarize' }>, env: Env, budget: KeptBudget): Row[] {
   const by = op.by.map((b) => compile(b.expr, env));
   const nodes = aggregatesIn(op.items.map((i) => i.expr));
   const args = nodes.map((n) => (n.kind === 'aggregate' && n.arg ? compile(n.arg, env) : undefined));
@@ -71,6 +75,8 @@ function summarize(rows: readonly Row[], op: Extract<Operator, { kind: 'summariz
     const id = keys.map(keyOf).join('\u0000');
     let group = groups.get(id);
     if (!group) {
+      budget.checkGroups(groups.size + 1);
+      budget.keep(id, true, 'summarize');
       group = newGroup(keys);
       groups.set(id, group);
     }
@@ -91,14 +97,18 @@ function summarize(rows: readonly Row[], op: Extract<Operator, { kind: 'summariz
     current = new Map(nodes.map((n, i) => [n, group.accs[i]?.result() ?? null]));
     const cols = new Map<string, Value>();
     op.by.forEach((b, i) => cols.set(b.name, group.keys[i] ?? null));
-    for (const item of items) cols.set(item.name, item.fn(empty));
+    for (const [i, item] of items.entries()) {
+      const value = item.fn(empty);
+      budget.keep(value, computes(op.items[i]?.expr as Expr), 'summarize');
+      cols.set(item.name, value);
+    }
     out.push(new PlainRow(cols));
   }
   return out;
 }
 
-/** Runs the operators over the stream, in order. */
-export function execute(operators: readonly Operator[], input: Row[], env: Env): Row[] {
+/** Runs the operators over the stream, in order; what it keeps is counted against the budget (QUERY_LIMITS). */
+export function execute(operators: readonly Operator[], input: Row[], env: Env, budget = new KeptBudget()): Row[] {
   let rows = input;
   for (const op of operators) {
     switch (op.kind) {
@@ -126,18 +136,27 @@ export function execute(operators: readonly Operator[], input: Row[], env: Env):
           if (values.some(isNull)) return false;
           const id = values.map(keyOf).join('\u0000');
           if (seen.has(id)) return false;
+          budget.keep(id, true, 'dedup');
           seen.add(id);
           return true;
         });
         break;
       }
       case 'select': {
-        const items = op.items.map((i) => (i === 'all' ? 'all' : { name: i.name, fn: compile(i.expr, env) }));
+        const items = op.items.map((i) => (i === 'all' ? 'all' : { name: i.name, fn: compile(i.expr, env), computed: computes(i.expr) }));
         rows = rows.map((r) => {
           const cols = new Map<string, Value>();
           for (const item of items) {
-            if (item === 'all') for (const [k, v] of r.columns()) cols.set(k, v);
-            else cols.set(item.name, item.fn(r));
+            if (item === 'all') {
+              for (const [k, v] of r.columns()) {
+                budget.keep(v, false, 'select');
+                cols.set(k, v);
+              }
+            } else {
+              const value = item.fn(r);
+              budget.keep(value, item.computed, 'select');
+              cols.set(item.name, value);
+            }
           }
           return new PlainRow(cols);
         });
@@ -146,14 +165,19 @@ export function execute(operators: readonly Operator[], input: Row[], env: Env):
       case 'extend': {
         const { name } = op.item;
         const fn = compile(op.item.expr, env);
-        rows = rows.map((r) => r.with(name, fn(r)));
+        const computed = computes(op.item.expr);
+        rows = rows.map((r) => {
+          const value = fn(r);
+          budget.keep(value, computed, 'extend');
+          return r.with(name, value);
+        });
         break;
       }
       case 'count':
         rows = [new PlainRow(new Map([['count', rows.length]]))];
         break;
       case 'summarize':
-        rows = summarize(rows, op, env);
+        rows = summarize(rows, op, env, budget);
         break;
     }
   }

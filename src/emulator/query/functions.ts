@@ -1,3 +1,4 @@
+import { checkValueSize } from './limits.js';
 import { Timestamp, isNull, toMillis, toText } from './values.js';
 import type { Value } from './values.js';
 
@@ -111,9 +112,18 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
       return ms === undefined ? null : formatTime(ms, String(format));
     },
   },
-  concat: { arity: [1, -1], call: (args) => args.map((a) => toText(a) ?? '').join('') },
-  upper: { arity: [1, 1], call: ([v]) => toText(v)?.toUpperCase() ?? null },
-  lower: { arity: [1, 1], call: ([v]) => toText(v)?.toLowerCase() ?? null },
+  concat: {
+    arity: [1, -1],
+    call: (args) => {
+      const texts = args.map((a) => toText(a) ?? '');
+      let size = 0;
+      for (const t of texts) size += t.length;
+      checkValueSize('concat()', size);
+      return texts.join('');
+    },
+  },
+  upper: { arity: [1, 1], call: ([v]) => sized('upper()', toText(v))?.toUpperCase() ?? null },
+  lower: { arity: [1, 1], call: ([v]) => sized('lower()', toText(v))?.toLowerCase() ?? null },
   substr: {
     arity: [2, 3],
     call: ([v, start, length]) => {
@@ -126,6 +136,12 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, ScalarFunction>> = {
   isnull: { arity: [1, 1], call: ([v]) => isNull(v) },
   isnotnull: { arity: [1, 1], call: ([v]) => !isNull(v) },
 };
+
+/** The text, once its size is known to be within QUERY_LIMITS (upper and lower make a copy of it). */
+function sized(what: string, text: string | undefined): string | undefined {
+  if (text !== undefined) checkValueSize(what, text.length);
+  return text;
+}
 
 /**
  * contains_ci/contains_cs(a, b[, caseSensitive]): the spec's third argument

@@ -532,7 +532,8 @@ function outsideAggregates(root: Expr, visit: (e: Expr) => void): void {
   while (stack.length > 0) {
     const e = stack.pop() as Expr;
     visit(e);
-    stack.push(...children(e));
+    // one by one: a call can have more arguments than a spread may pass
+    for (const c of children(e)) stack.push(c);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Query, Scope } from './ast.js';
 import { compile } from './evaluate.js';
 import { execute } from './execute.js';
+import { KeptBudget, QUERY_LIMITS } from './limits.js';
 import { parseQuery } from './parser.js';
 import { QueryError } from './query-error.js';
 import { EntryRow, PlainRow } from './rows.js';
@@ -59,6 +60,8 @@ interface Snapshot {
   timeStart: number;
   timeEnd: number;
   rows: Row[];
+  /** What the query kept of what it computed (KeptBudget units). */
+  kept: number;
   created: number;
 }
 
@@ -159,12 +162,13 @@ export class LogSearch {
     // otherwise, or once it has expired, the token is an offset into a new run.
     let snapshot = token.snapshot === undefined ? undefined : this.snapshots.get(token.snapshot);
     if (snapshot && (snapshot.searchQuery !== req.searchQuery || snapshot.timeStart !== req.timeStart || snapshot.timeEnd !== req.timeEnd)) snapshot = undefined;
-    const rows = snapshot?.rows ?? this.run(req);
+    const budget = new KeptBudget();
+    const rows = snapshot?.rows ?? this.run(req, budget);
     const { offset } = token;
     const page = rows.slice(offset, offset + limit);
     let nextPage: string | undefined;
     if (offset + limit < rows.length) {
-      if (!snapshot) snapshot = this.keep(req, rows);
+      if (!snapshot) snapshot = this.keep(req, rows, budget.used);
       nextPage = `${snapshot.id}-${offset + limit}`;
     }
     const results = page.map((r) => ({ data: r.toResult() }));
@@ -176,11 +180,11 @@ export class LogSearch {
   }
 
   /** Runs the query from scratch. */
-  private run(req: SearchRequest): Row[] {
+  private run(req: SearchRequest, budget: KeptBudget): Row[] {
     try {
       const query = parseQuery(req.searchQuery);
       const { params, from, to } = parameters(query, req.timeStart, req.timeEnd);
-      return execute(query.operators, entryRows(query, req, from, to), { params });
+      return execute(query.operators, entryRows(query, req, from, to), { params }, budget);
     } catch (err) {
       if (err instanceof QueryError) throw new SearchInputError(`searchQuery: ${err.message}`);
       throw err;
@@ -195,17 +199,23 @@ export class LogSearch {
     return { ...(m[1] === undefined ? {} : { snapshot: m[1] }), offset: Number(m[2]) };
   }
 
-  private keep(req: SearchRequest, rows: Row[]): Snapshot {
+  private keep(req: SearchRequest, rows: Row[], kept: number): Snapshot {
     for (const r of rows) r.release();
-    const snapshot: Snapshot = { id: `s${++this.sequence}`, searchQuery: req.searchQuery, timeStart: req.timeStart, timeEnd: req.timeEnd, rows, created: this.now() };
+    const snapshot: Snapshot = { id: `s${++this.sequence}`, searchQuery: req.searchQuery, timeStart: req.timeStart, timeEnd: req.timeEnd, rows, kept, created: this.now() };
     this.snapshots.set(snapshot.id, snapshot);
     let total = 0;
-    for (const s of this.snapshots.values()) total += s.rows.length;
+    let keptTotal = 0;
+    for (const s of this.snapshots.values()) {
+      total += s.rows.length;
+      keptTotal += s.kept;
+    }
+    // the oldest go first: no more than one search's worth of computed columns is held for later pages
     for (const [id, s] of this.snapshots) {
-      if (this.snapshots.size <= SNAPSHOTS_KEPT && total <= SNAPSHOT_ROWS_KEPT) break;
+      if (this.snapshots.size <= SNAPSHOTS_KEPT && total <= SNAPSHOT_ROWS_KEPT && keptTotal <= QUERY_LIMITS.keptUnits) break;
       if (s === snapshot) break;
       this.snapshots.delete(id);
       total -= s.rows.length;
+      keptTotal -= s.kept;
     }
     return snapshot;
   }

@@ -30,11 +30,47 @@ export function isNull(v: Value): boolean {
   return v === null || v === undefined;
 }
 
-/** A number from a number, or a string that is exactly a number (JSON fields often carry "200"). */
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * True when text is a decimal number: `[+-]? (digits [. digits] | . digits)
+ * ([eE] [+-]? digits)?`. One pass, no regular expression: a backtracking
+ * one took time quadratic in a long run of digits (a 100 kB field, a minute).
+ */
+function isDecimal(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  if (text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45) i++;
+  const intStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  let digits = i - intStart;
+  if (i < n && text.charCodeAt(i) === 46) {
+    const fracStart = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    digits += i - fracStart;
+  }
+  if (digits === 0) return false;
+  if (i < n && (text.charCodeAt(i) === 101 || text.charCodeAt(i) === 69)) {
+    i++;
+    if (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45) i++;
+    const expStart = i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    if (i === expStart) return false;
+  }
+  return i === n;
+}
+
+/**
+ * A number from a number, or a string that is exactly a (finite) decimal
+ * number, white space around it allowed (JSON fields often carry "200").
+ */
 export function toNumber(v: Value): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
-  return undefined;
+  if (typeof v !== 'string') return undefined;
+  const text = v.trim();
+  if (!isDecimal(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
@@ -75,7 +111,18 @@ export function toJson(v: Value): unknown {
   return v === undefined ? null : v;
 }
 
+/** Matchers of the patterns seen last, by pattern: at most this many, and this many characters of pattern in all. */
+const MATCHERS_KEPT = 1000;
+const MATCHER_CHARS_KEPT = 1_000_000;
+/** A pattern longer than this is matched without being kept (each would hold its own copy of the text). */
+const MATCHER_MAX_CACHED_CHARS = 10_000;
 const matchers = new Map<string, (text: string) => boolean>();
+let matcherChars = 0;
+
+/** How many wildcard matchers are kept, and the characters of their patterns. */
+export function wildcardCacheSize(): { entries: number; chars: number } {
+  return { entries: matchers.size, chars: matcherChars };
+}
 
 /**
  * A `*` wildcard pattern over the whole value, without regard to case (the
@@ -106,8 +153,14 @@ export function wildcard(pattern: string): (text: string) => boolean {
             }
             return true;
           };
-    if (matchers.size > 1000) matchers.clear();
-    matchers.set(pattern, match);
+    if (pattern.length <= MATCHER_MAX_CACHED_CHARS) {
+      if (matchers.size >= MATCHERS_KEPT || matcherChars + pattern.length > MATCHER_CHARS_KEPT) {
+        matchers.clear();
+        matcherChars = 0;
+      }
+      matchers.set(pattern, match);
+      matcherChars += pattern.length;
+    }
   }
   return match;
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LineSplitter, utf8Boundary } from '../../../../src/core/pipe/line-splitter.js';
-import { PieceSplitter, pieceId } from '../../../../src/core/pipe/entry-pieces.js';
+import { PieceSplitter, WHOLE_JSON_BYTES, fitsWhole, pieceId } from '../../../../src/core/pipe/entry-pieces.js';
 
 function split(chunks: Array<string | Buffer>, max?: number): Array<[string, boolean]> {
   const out: Array<[string, boolean]> = [];
@@ -88,6 +88,49 @@ describe('piece splitter', () => {
 
   it('joins fragments before splitting, and never splits a surrogate pair', () => {
     expect(pieces([['abcdefghi', true], ['😀z', false]])).to.deep.equal([['abcdefghi', 1], ['😀z', 2]]);
+  });
+
+  describe('a long JSON object (the service limits its values, not its length)', () => {
+    const json = (parts: Array<[string, boolean]>, wholeJson = true) => {
+      const out: Array<[string, number]> = [];
+      const p = new PieceSplitter(10, wholeJson);
+      for (const [t, more] of parts) p.push(t, more, (text, n) => out.push([text, n]));
+      return out;
+    };
+
+    it('goes whole when every key and string value fits, even in fragments', () => {
+      const line = '{"a":"0123456789","b":[1,2,{"c":"xyz"}]}';
+      expect(json([[line, false]])).to.deep.equal([[line, 0]]);
+      expect(json([[line.slice(0, 7), true], [line.slice(7, 20), true], [line.slice(20), false]])).to.deep.equal([[line, 0]]);
+    });
+
+    it('is split like text when a value is too long, when it is not an object, or when the caller wraps it', () => {
+      const long = '{"a":"0123456789A"}';
+      expect(json([[long, false]]).map(([, n]) => n)).to.deep.equal([1, 2]);
+      expect(json([['{"a":1, broken', false]]).map(([, n]) => n)).to.deep.equal([1, 2]);
+      expect(json([['{"a":"x","b":"y"}', false]], false).map(([, n]) => n)).to.deep.equal([1, 2]);
+      expect(json([['[1,2,3,4,5,6,7]', false]]).map(([, n]) => n)).to.deep.equal([1, 2]);
+    });
+
+    it('is split when a key is too long, when nested past 1000, or over the whole-entry size', () => {
+      expect(fitsWhole('{"0123456789A":1}', 10)).to.equal(false);
+      expect(fitsWhole('{"a":' + '['.repeat(1000) + ']'.repeat(1000) + '}')).to.equal(false);
+      expect(fitsWhole('{"a":' + '['.repeat(998) + ']'.repeat(998) + '}')).to.equal(true);
+      const values = Array.from({ length: WHOLE_JSON_BYTES / 900 }, (_, i) => `"k${i}":"${'v'.repeat(990)}"`);
+      expect(fitsWhole('{' + values.join(',') + '}')).to.equal(false);
+    });
+
+    it('holds no more than the whole-entry size: a longer line starting with { is split as it comes', () => {
+      const out: Array<[string, number]> = [];
+      const p = new PieceSplitter(10_000, true);
+      const chunk = '{"a":"' + 'x'.repeat(65_530);
+      p.push(chunk, true, (text, n) => out.push([text, n]));
+      for (let i = 0; out.length === 0; i++) {
+        expect(i * 65_536, 'held past the limit').to.be.at.most(WHOLE_JSON_BYTES);
+        p.push('y'.repeat(65_536), true, (text, n) => out.push([text, n]));
+      }
+      expect(out[0]).to.deep.equal([chunk.slice(0, 10_000), 1]);
+    });
   });
 
   it('names pieces after their line', () => {

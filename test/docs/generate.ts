@@ -6,7 +6,7 @@ import { GENERATED_FILES } from './sections.js';
 /**
  * `npm run docs`: fills the generated sections of README.md and the man page
  * from the option tables and the exit statuses. Run from the built code
- * (dist/tools/docs/generate.js); the repository root is three levels up.
+ * (dist/test/docs/generate.js); the repository root is three levels up.
  */
 const root = new URL('../../../', import.meta.url);
 for (const file of GENERATED_FILES) {

@@ -44,7 +44,7 @@ function defaultCell(spec: OptionSpec): string {
   if (spec.required) return 'required';
   const dflt = defaultShown(spec);
   const literal = spec.defaultText === undefined && spec.default !== undefined;
-  const shown = dflt === undefined ? undefined : spec.type === 'boolean' ? 'on' : literal ? code(dflt) : valueText(dflt);
+  const shown = dflt === undefined ? undefined : spec.type === 'boolean' ? dflt : literal ? code(dflt) : valueText(dflt);
   if (spec.env === undefined) return shown ?? '';
   return shown === undefined ? code(`$${spec.env}`) : `${code(`$${spec.env}`)}, else ${shown}`;
 }
