@@ -78,14 +78,19 @@ function unwritable(file: string): string | undefined {
   }
 }
 
-/** Says once per episode that the spool cannot be written, and when it can again. */
+/** An error as the user can act on it: its code (ENOSPC, EACCES…) and what the system said. */
+function errorText(err: NodeJS.ErrnoException): string {
+  return err.code !== undefined && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message;
+}
+
+/** Says once per episode that the spool cannot be written (a segment, or the folder when no segment could be made), and when it can again. */
 function spoolWriteReporter(warn: Warn): WriteErrorReporter {
   let failing = false;
   return {
     failed: (path, err) => {
       if (failing) return;
       failing = true;
-      warn(`cannot write the spool (${path}: ${err.code ?? ''} ${err.message}); lines are held in memory until delivered, and a crash now would lose them`);
+      warn(`cannot write the spool (${path}: ${errorText(err)}); lines are held in memory until delivered, and a crash now would lose them`);
     },
     recovered: () => {
       if (!failing) return;
@@ -154,6 +159,11 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
   let shipper: Shipper | undefined;
   const waiting = (): number => shipper?.stats().waiting ?? 0;
   const clock = setup.clock ?? systemClock;
+  const stopped = (failure: ShipFailure): string =>
+    failure.logId === target.logId
+      ? `delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`
+      : `delivery to ${failure.logId} stopped; its entries go to ${deadLetter.path}, and the other logs' are still sent`;
+  let removeFailed = false;
   shipper = new Shipper({
     ...target,
     clock,
@@ -179,12 +189,11 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
       outageEnded: (_since, durationMs) => warn(`delivery resumed after ${formatDuration(durationMs)} (${waiting()} entries still to send)`),
       refused: (failure, fatal) => {
         warn(describeFailure(failure));
-        if (fatal) warn(`delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
-        else warn(`those entries went to ${deadLetter.path}; going on with the rest`);
+        warn(fatal ? stopped(failure) : `those entries went to ${deadLetter.path}; going on with the rest`);
       },
       gaveUp: (failure) => {
         warn(describeFailure(failure));
-        warn(`delivery stopped; undelivered lines, and every line still to come, go to ${deadLetter.path}`);
+        warn(stopped(failure));
       },
       spoolFull: (full, policy: WhenFull) => {
         if (!full) {
@@ -194,6 +203,20 @@ export function createShipper(setup: ShipperSetup, target: ShipTarget, send: Sen
         const act = policy === 'block' ? 'reading stdin is paused until it has room' : policy === 'drop-oldest' ? 'dropping the oldest lines (counted)' : 'dropping new lines (counted)';
         warn(`the spool ${spool?.dir ?? ''} is full (--spool-max-bytes); ${act}`);
       },
+      memoryFull: (full, policy: WhenFull) => {
+        if (!full) {
+          warn('memory has room again for lines the spool cannot take');
+          return;
+        }
+        const act = policy === 'block' ? 'reading stdin is paused until delivery makes room' : policy === 'drop-oldest' ? 'dropping the oldest lines held in memory (counted)' : 'dropping new lines (counted)';
+        warn(`the spool cannot be written and memory holds all it may (--max-in-flight requests and one more) while the service is away; ${act}`);
+      },
+      removeFailed: (path, err) => {
+        if (removeFailed) return;
+        removeFailed = true;
+        warn(`cannot remove the spool file ${path} (${errorText(err)}); its entries, already delivered or dead-lettered, stay in it, and the next run or 'oci-log flush' sends them again with the same ids`);
+      },
+      internalError: (err) => warn(`internal error while sending (${err.message}): a bug in oci-log, please report it; the entries concerned stay in the spool (or, without one, go to ${deadLetter.path})`),
       spoolReadFailed: (path, err, kept) =>
         warn(
           kept
@@ -227,7 +250,7 @@ export function reportResult(warn: Warn, result: ShipResult): number {
     status = ExitCode.undelivered;
   }
   if (result.dropped > 0) {
-    warn(`${result.dropped} lines were dropped because the spool was full (--when-full)`);
+    warn(`${result.dropped} lines were dropped because the spool was full, or could not be written while the service was away (--when-full)`);
     status = ExitCode.undelivered;
   }
   if (result.deadLettered > 0) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ExitCode } from '../../errors.js';
 import { describeSpool } from '../../core/pipe/spool/spool-listing.js';
 import type { SpoolLogSummary } from '../../core/pipe/spool/spool-listing.js';
+import type { ShipResult } from '../../core/pipe/shipper.js';
 import { formatTable } from '../../core/format/table.js';
 import { warn } from '../io.js';
 import type { CliIo } from '../io.js';
@@ -13,6 +14,17 @@ import { resolveLogTarget } from '../log-target.js';
 import { createShipper, stallMessage, openDeadLetter, openSender, openSpool, reportResult, startProgress, summaryLine } from '../shipping.js';
 import { watchShutdown } from '../shutdown.js';
 import type { FlushArgs } from './flush.js';
+
+/** Per log, what went to the dead-letter file, and why (a log that refuses everything stops only its own delivery). */
+function describeDeadLettered(io: CliIo, result: ShipResult): void {
+  for (const log of result.logs) {
+    if (log.deadLettered === 0) continue;
+    const f = log.failure?.result;
+    const code = f?.serviceCode !== undefined && f.serviceCode !== String(f.status) ? ` ${f.serviceCode}` : '';
+    const why = f === undefined ? 'refused' : f.status === undefined ? 'no answer' : `answered ${f.status}${code}`;
+    warn(io, `${log.logId}: ${log.deadLettered} entries dead-lettered (${why}), in ${result.deadLetterPath ?? ''}`);
+  }
+}
 
 function describeLeft(io: CliIo, logs: readonly SpoolLogSummary[]): void {
   for (const log of logs) {
@@ -55,6 +67,7 @@ export async function runFlush(argv: FlushArgs): Promise<void> {
     progress.stop(argv.quiet ? undefined : summaryLine(result));
     if (result.stoppedBy === 'stall') warn(io, stallMessage(result, shutdownMs));
     let status = reportResult(io, result);
+    describeDeadLettered(io, result);
     const left = describeSpool(dir, logId);
     if (left.length > 0) {
       describeLeft(io, left);

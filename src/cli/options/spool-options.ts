@@ -45,8 +45,8 @@ export const spoolOptions = {
     type: 'boolean',
     group: 'spool',
     default: false,
-    description: 'Sync each batch to disk (fsync) before it is sent, so a power loss loses no line either',
-    details: 'Without it a crash of oci-log (kill -9, out of memory) loses nothing, but a power loss or a kernel crash can lose what the system had not yet written (about a second of input).',
+    description: 'Sync what is read to disk (fsync, and the spool folder for each new file) before reading on, so a power loss loses no line either',
+    details: 'Without it a crash of oci-log (kill -9, out of memory) loses nothing, but a power loss or a kernel crash can lose what the system had not yet written (about a second of input). With it, each chunk of input costs an fsync.',
   },
 } as const satisfies OptionTable;
 

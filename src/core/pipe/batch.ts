@@ -18,6 +18,8 @@ export interface Batch {
   /** The request body, or undefined while it lives only in the spool. */
   body: Buffer | undefined;
   attempts: number;
+  /** Entries at the start of the segment already done with (sent before the segment was found to have grown). */
+  done: number;
 }
 
 /**
@@ -38,7 +40,7 @@ export function recordsOf(batch: Batch): { records: LogRecord[]; bad: number } {
   const { records, bad } = decodeSegment(text);
   if (batch.logId === '' && records[0] !== undefined) batch.logId = records[0].logId;
   const mine = records.filter((r) => r.logId === batch.logId);
-  return { records: mine, bad: bad + records.length - mine.length };
+  return { records: batch.done > 0 ? mine.slice(batch.done) : mine, bad: bad + records.length - mine.length };
 }
 
 /**
@@ -74,9 +76,13 @@ export function bodyOf(records: readonly LogRecord[], metas: RunMetas): Buffer |
   return writer.finish();
 }
 
-/** Appends a batch's entries to the dead-letter sink as records. */
+/** Appends a batch's entries to the dead-letter sink as records; a sink that throws kept none. */
 export function copyToDeadLetter(records: readonly LogRecord[], sink: DeadLetterSink): { kept: number; error: Error | undefined } {
   let text = '';
   for (const r of records) text += recordLine(r);
-  return sink.append(text, records.length);
+  try {
+    return sink.append(text, records.length);
+  } catch (err) {
+    return { kept: 0, error: err as Error };
+  }
 }

@@ -55,7 +55,12 @@ export class DeadLetterFile implements DeadLetterSink {
       return { kept: 0, error: err as Error };
     }
     const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    const start = fstatSync(fd).size;
+    let start: number;
+    try {
+      start = fstatSync(fd).size;
+    } catch (err) {
+      return { kept: 0, error: err as Error };
+    }
     let done = 0;
     try {
       while (done < bytes.length) done += this.write(fd, bytes, done, bytes.length - done);

@@ -10,7 +10,7 @@ import type { DeadLetterSink } from './dead-letter.js';
 import { DeliveryHealth } from './delivery-health.js';
 import { GraceWait } from './grace-wait.js';
 import type { CloseOptions } from './grace-wait.js';
-import type { SendFailure, SendFunction } from './send-result.js';
+import type { SendFailure, SendFunction, SendResult } from './send-result.js';
 import { MemorySegment } from './spool/segment.js';
 import type { Segment } from './spool/segment.js';
 import type { AdoptedSegment, SpoolDir } from './spool/spool-dir.js';
@@ -86,6 +86,25 @@ export interface ShipperEvents {
   deadLetterFailed?(err: Error, records: number): void;
   /** Another process took a segment of this one over (it judged this one gone): its `records` are that process's to send. */
   handedOver?(path: string, records: number, takenBy: number | undefined): void;
+  /**
+   * The spool cannot be written and memory holds all it may of what waits
+   * (the requests under way and one more): `policy` applies to memory too
+   * until delivery makes room (`full` false).
+   */
+  memoryFull?(full: boolean, policy: WhenFull): void;
+  /** The file of a segment done with could not be removed: its entries (delivered, or in the dead-letter file) stay in it, and a later run sends them again. */
+  removeFailed?(path: string, err: Error): void;
+  /** Something that never should failed while a request was handled (a bug): its batch stays in the spool (or, memory only, goes to the dead-letter file). */
+  internalError?(err: Error): void;
+}
+
+/** What became of one log's entries (a flush, or a run that recovered other logs' segments, sends to several). */
+export interface LogOutcome {
+  logId: string;
+  delivered: number;
+  deadLettered: number;
+  /** The refusal (401/403/404) or the spent retries that stopped delivery to this log, if any did. */
+  failure: ShipFailure | undefined;
 }
 
 export interface ShipStats {
@@ -160,6 +179,8 @@ export interface ShipResult extends ShipStats {
   /** Entries left in the spool for the next run or `oci-log flush`. */
   spooled: number;
   spoolDir: string | undefined;
+  /** Per log (by OCID), what was delivered and dead-lettered, and what stopped delivery to it. */
+  logs: LogOutcome[];
 }
 
 interface OpenBatch {
@@ -174,15 +195,22 @@ interface OpenBatch {
  * spool segment; batches go out in order, several at a time while the
  * service answers and one at a time (a probe) while it does not. Transient
  * failures are retried with backoff (without end when spooled); refused
- * requests go to the dead-letter file. A delivered batch's segment is removed.
+ * requests go to the dead-letter file, and a log that refuses everything
+ * (401/403/404) has all its entries sent there, other logs going on. A
+ * batch's segment is removed once the batch is done with, and only then.
  *
  * Backpressure: commit() returns a promise when the caller must stop reading
  * (requests are full and the service answers, so waiting beats spooling; or
  * the spool is full and --when-full is block). While the service is away and
  * the spool has room, new batches live only in the spool and reading goes on.
+ * When the spool cannot be written (a full disk, its folder gone), batches
+ * stay in memory, as many as requests may be under way and one more; past
+ * that, --when-full decides as for a full spool.
  */
 export class Shipper {
   private readonly o: ShipperOptions;
+  /** The options' listeners, each made unable to throw into delivery. */
+  private readonly events: ShipperEvents;
   private readonly clock: Clock;
   private readonly health: DeliveryHealth;
   private readonly metas = new RunMetas();
@@ -199,8 +227,15 @@ export class Shipper {
   private retryTimer: ClockTimer | undefined;
   private lastFailure: ShipFailure | undefined;
   private stopFailure: ShipFailure | undefined;
-  /** Everything from now on goes to the dead-letter file (a fatal refusal, or retries spent). */
+  /** Logs that refused for good (or, memory only, whose retries ran out): every entry for them goes to the dead-letter file. */
+  private readonly stoppedLogs = new Map<string, ShipFailure>();
+  /** New input goes to the dead-letter file: its log is one of stoppedLogs. */
   private deadLettering = false;
+  private readonly outcomes = new Map<string, LogOutcome>();
+  /** Segments done with whose files could not be removed: tried again at the end. */
+  private readonly unremoved: Segment[] = [];
+  /** Memory holds all it may of batches the spool could not take (see memoryOver). */
+  private memoryFull = false;
   private stopped = false;
   private stoppedBy: ShipResult['stoppedBy'];
   private spoolFull = false;
@@ -227,6 +262,7 @@ export class Shipper {
 
   constructor(options: ShipperOptions) {
     this.o = options;
+    this.events = guarded(options.events);
     this.clock = options.clock ?? systemClock;
     this.residentLimit = options.maxInFlight + 1;
     this.health = new DeliveryHealth(
@@ -235,10 +271,10 @@ export class Shipper {
       options.outageAfterMs ?? 10_000,
       {
         outageStarted: (since) => {
-          this.o.events?.outageStarted?.(since, this.lastFailure);
+          this.events.outageStarted?.(since, this.lastFailure);
           this.release();
         },
-        outageEnded: (since, durationMs) => this.o.events?.outageEnded?.(since, durationMs),
+        outageEnded: (since, durationMs) => this.events.outageEnded?.(since, durationMs),
       },
       options.random,
     );
@@ -290,6 +326,8 @@ export class Shipper {
     if (this.open) this.writePending(this.open);
     this.noteFull();
     if (this.o.whenFull === 'drop-oldest' && this.isSpoolFull()) this.dropOldest();
+    this.noteMemory();
+    if (this.memoryFull && this.o.whenFull !== 'block') this.relieveMemory();
     if (!this.mustWait()) return undefined;
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -299,7 +337,7 @@ export class Shipper {
     for (const segment of segments) {
       this.counters.recovered += segment.records;
       this.waitingCount += segment.records;
-      this.insert({ seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0 });
+      this.insert({ seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0, done: 0 });
     }
     this.pump();
   }
@@ -372,7 +410,7 @@ export class Shipper {
     this.clock.clearTimeout(open.timer);
     this.writePending(open);
     open.segment.seal();
-    const batch: Batch = { seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0 };
+    const batch: Batch = { seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0, done: 0 };
     // A batch safe on disk can wait there instead of in memory: at the end, or while the service is away.
     const durable = open.segment.durable;
     const spill = durable && (!keepBody || this.deadLettering || (!this.health.healthy && this.residentCount() >= this.residentLimit));
@@ -408,7 +446,7 @@ export class Shipper {
     const full = this.spoolFull ? spool.bytes >= this.o.spoolMaxBytes / 2 : spool.bytes >= this.o.spoolMaxBytes;
     if (full === this.spoolFull) return;
     this.spoolFull = full;
-    this.o.events?.spoolFull?.(full, this.o.whenFull);
+    this.events.spoolFull?.(full, this.o.whenFull);
   }
 
   private dropOldest(): void {
@@ -416,9 +454,77 @@ export class Shipper {
       const victim = this.queue.find((b) => b.segment.durable);
       if (!victim) return;
       this.queue.splice(this.queue.indexOf(victim), 1);
-      victim.segment.remove();
-      this.counters.dropped += victim.count;
-      this.waitingCount -= victim.count;
+      this.drop(victim);
+    }
+  }
+
+  /** A queued batch dropped by --when-full: counted, and its segment done with. */
+  private drop(batch: Batch): void {
+    this.counters.dropped += batch.count;
+    this.waitingCount -= batch.count;
+    batch.body = undefined;
+    this.finish(batch);
+  }
+
+  /**
+   * Batches whose body is their only copy although there is a spool (it
+   * could not be written): queued, under way, and the open one. Nothing to
+   * count until the spool has failed once.
+   */
+  private unspooledBatches(): number {
+    if (this.o.spool === undefined || this.counters.unspooled === 0) return 0;
+    let n = this.open !== undefined && !this.open.segment.durable ? 1 : 0;
+    for (const b of this.inFlight.keys()) if (!b.segment.durable) n += 1;
+    for (const b of this.queue) if (!b.segment.durable) n += 1;
+    return n;
+  }
+
+  /**
+   * While the service is away, memory holds more of what the spool could not
+   * take than it may: as many batches as requests may be under way, and one
+   * more. (While it answers, the reader waits on the requests instead.)
+   */
+  private memoryOver(): boolean {
+    return !this.health.healthy && this.unspooledBatches() > this.residentLimit;
+  }
+
+  /** Like noteFull, for memory standing in for a spool that cannot be written: said once an episode, until it is back under half. */
+  private noteMemory(): void {
+    if (this.counters.unspooled === 0) return;
+    const n = this.health.healthy ? 0 : this.unspooledBatches();
+    const full = this.memoryFull ? n > Math.floor(this.residentLimit / 2) : n > this.residentLimit;
+    if (full === this.memoryFull) return;
+    this.memoryFull = full;
+    this.events.memoryFull?.(full, this.o.whenFull);
+  }
+
+  /**
+   * --when-full drop-newest or drop-oldest, applied to the batches memory
+   * holds for the spool: the newest go (the open one first), or the oldest
+   * that are not under way. Batches safe on disk are not touched: they take
+   * no memory.
+   */
+  private relieveMemory(): void {
+    const newest = this.o.whenFull === 'drop-newest';
+    while (this.memoryOver()) {
+      const open = this.open;
+      if (newest && open !== undefined && !open.segment.durable) {
+        this.open = undefined;
+        this.clock.clearTimeout(open.timer);
+        open.segment.seal();
+        this.drop({ seq: -1, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0, done: 0 });
+        continue;
+      }
+      let at = -1;
+      for (let i = 0; i < this.queue.length; i++) {
+        if (!(this.queue[i] as Batch).segment.durable) {
+          at = i;
+          if (!newest) break;
+        }
+      }
+      // All of them under way: the reader waits (mustWait) until one is answered.
+      if (at === -1) return;
+      this.drop(this.queue.splice(at, 1)[0] as Batch);
     }
   }
 
@@ -428,6 +534,8 @@ export class Shipper {
       if (this.o.whenFull === 'block') return true;
       if (this.o.whenFull === 'drop-oldest' && !this.queue.some((b) => b.segment.durable)) return true;
     }
+    // The spool cannot take what waits and memory holds all it may: block, or nothing left to drop.
+    if (this.memoryOver()) return true;
     // The service answers (or the batches cannot go to disk): hold the reader rather than the memory.
     const canSpill = this.o.spool !== undefined && !this.health.healthy;
     return !canSpill && this.residentCount() >= this.residentLimit;
@@ -435,6 +543,7 @@ export class Shipper {
 
   private release(): void {
     this.noteFull();
+    this.noteMemory();
     if (this.waiters.length === 0 || this.mustWait()) return;
     for (const w of this.waiters.splice(0)) w();
   }
@@ -466,7 +575,7 @@ export class Shipper {
         const batch = this.queue.shift() as Batch;
         const controller = new AbortController();
         this.inFlight.set(batch, controller);
-        void this.attempt(batch, controller.signal);
+        this.attempt(batch, controller.signal).catch((err: unknown) => this.attemptFailed(batch, err));
       }
     }
     this.health.watch(this.pending);
@@ -481,50 +590,105 @@ export class Shipper {
       this.pump();
       return;
     }
+    if (this.stoppedLogs.has(batch.logId)) {
+      // Read only now (an adopted segment): its log refuses everything, so it goes where that log's entries went.
+      this.inFlight.delete(batch);
+      this.deadLetter(batch);
+      this.pump();
+      return;
+    }
     batch.attempts += 1;
     this.counters.requests += 1;
     const startedAt = this.clock.now();
-    const result = await this.o.send(batch.logId, body, signal);
+    let result: SendResult;
+    try {
+      result = await this.o.send(batch.logId, body, signal);
+    } catch (err) {
+      // A send function must not throw; one that does (or rejects on abort) failed this attempt, nothing more.
+      result = thrown(err);
+    }
     if (this.stopped || !this.inFlight.has(batch)) return;
     this.inFlight.delete(batch);
-    if (result.ok) {
-      this.health.success();
-      this.counters.delivered += batch.count;
-      this.waitingCount -= batch.count;
-      batch.segment.remove();
-      // Answered, so written whole: the buffer can carry another body.
-      bodyBuffers.give(Buffer.from(body.buffer, 0, body.buffer.byteLength));
-    } else {
-      const failure: ShipFailure = { result, logId: batch.logId, attempts: batch.attempts };
-      this.lastFailure = failure;
-      if (result.kind === 'transient' && (this.o.spool !== undefined || batch.attempts <= this.o.maxRetries)) {
-        this.counters.retries += 1;
-        this.health.failure(startedAt, result.retryAfterMs);
-        if (this.retryTimer !== undefined) {
-          this.clock.clearTimeout(this.retryTimer);
-          this.retryTimer = undefined;
-        }
-        // Keep what waits on disk, not in memory, while the service is away.
-        if (batch.segment.durable && this.residentCount() >= this.residentLimit) batch.body = undefined;
-        this.insert(batch);
-      } else if (this.deadLettering) {
-        // Delivery already stopped for good; requests that were under way meet the same end.
-        this.deadLetter(batch);
-      } else if (result.kind === 'refused') {
-        this.o.events?.refused?.(failure, false);
-        this.deadLetter(batch);
-      } else {
-        // A fatal refusal, or (memory only) a request out of retries: this one and all that follow go to the dead-letter file.
-        if (result.kind === 'fatal') this.o.events?.refused?.(failure, true);
-        else this.o.events?.gaveUp?.(failure);
-        this.stopFailure ??= failure;
-        this.deadLettering = true;
-        this.deadLetter(batch);
-        for (const b of this.queue.splice(0)) this.deadLetter(b);
-        if (this.open) this.seal();
-      }
-    }
+    if (result.ok) this.delivered(batch, body);
+    else this.failed(batch, result, startedAt);
     this.pump();
+  }
+
+  private delivered(batch: Batch, body: Buffer): void {
+    this.health.success();
+    this.counters.delivered += batch.count;
+    this.waitingCount -= batch.count;
+    this.outcome(batch.logId).delivered += batch.count;
+    // Answered, so written whole: the buffer can carry another body.
+    bodyBuffers.give(Buffer.from(body.buffer, 0, body.buffer.byteLength));
+    batch.body = undefined;
+    this.finish(batch);
+  }
+
+  private failed(batch: Batch, result: SendFailure, startedAt: number): void {
+    const failure: ShipFailure = { result, logId: batch.logId, attempts: batch.attempts };
+    this.lastFailure = failure;
+    if (this.stoppedLogs.has(batch.logId)) {
+      // Its log stopped while it was under way: it meets the same end as the others.
+      this.deadLetter(batch);
+    } else if (result.kind === 'transient' && (this.o.spool !== undefined || batch.attempts <= this.o.maxRetries)) {
+      this.counters.retries += 1;
+      this.health.failure(startedAt, result.retryAfterMs);
+      if (this.retryTimer !== undefined) {
+        this.clock.clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+      }
+      // Keep what waits on disk, not in memory, while the service is away.
+      if (batch.segment.durable && this.residentCount() >= this.residentLimit) batch.body = undefined;
+      this.insert(batch);
+    } else if (result.kind === 'refused') {
+      this.events.refused?.(failure, false);
+      this.deadLetter(batch);
+    } else {
+      // A fatal refusal, or (memory only) a request out of retries: this one and all that follow for its log go to the dead-letter file.
+      if (result.kind === 'fatal') this.events.refused?.(failure, true);
+      else this.events.gaveUp?.(failure);
+      this.stopFailure ??= failure;
+      this.deadLetter(batch);
+      this.stopLog(batch.logId, failure);
+    }
+  }
+
+  /** Stops delivery to one log for good: its queued batches (and, if it is this shipper's own log, all new input) go to the dead-letter file. */
+  private stopLog(logId: string, failure: ShipFailure): void {
+    this.stoppedLogs.set(logId, failure);
+    this.outcome(logId).failure ??= failure;
+    const others: Batch[] = [];
+    const theirs: Batch[] = [];
+    for (const b of this.queue) (b.logId === logId ? theirs : others).push(b);
+    this.queue.splice(0, this.queue.length, ...others);
+    for (const b of theirs) this.deadLetter(b);
+    if (logId === this.o.logId) {
+      this.deadLettering = true;
+      if (this.open) this.seal();
+    }
+  }
+
+  private outcome(logId: string): LogOutcome {
+    let o = this.outcomes.get(logId);
+    if (o === undefined) {
+      o = { logId, delivered: 0, deadLettered: 0, failure: undefined };
+      this.outcomes.set(logId, o);
+    }
+    return o;
+  }
+
+  /**
+   * Sets a batch's count to the entries its segment really holds: fewer
+   * (torn or unreadable lines, skipped and counted), or, for an adopted
+   * segment whose writer was still at it, more (recovered).
+   */
+  private recount(batch: Batch, good: number): void {
+    const diff = good - batch.count;
+    if (diff < 0) this.counters.skipped -= diff;
+    else this.counters.recovered += diff;
+    this.waitingCount += diff;
+    batch.count = good;
   }
 
   /** Reads a batch's entries back from its segment and rebuilds its body; undefined when nothing is left to send. */
@@ -533,73 +697,114 @@ export class Shipper {
     try {
       loaded = recordsOf(batch);
     } catch (err) {
-      this.waitingCount -= batch.count;
-      if (err instanceof SegmentTakenOverError) {
-        this.handOver(batch, err);
-        return undefined;
-      }
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, false);
-      this.counters.lost += batch.count;
-      batch.segment.remove();
+      this.unreadable(batch, err);
       return undefined;
     }
-    const good = loaded.records.length;
-    const skipped = batch.count - good;
-    if (skipped > 0) {
-      this.counters.skipped += skipped;
-      this.waitingCount -= skipped;
-      batch.count = good;
-    }
+    this.recount(batch, loaded.records.length);
     const body = bodyOf(loaded.records, this.metas);
-    if (body === undefined) batch.segment.remove();
+    if (body === undefined) this.finish(batch);
     return body;
+  }
+
+  /**
+   * A batch's segment could not be read back. Taken over by another
+   * process: that one sends it. Still on disk (unreadable now: EMFILE, EIO,
+   * permissions): it stays there, for the next run or flush, never unlinked.
+   */
+  private unreadable(batch: Batch, err: unknown): void {
+    if (err instanceof SegmentTakenOverError) {
+      this.waitingCount -= batch.count;
+      this.handOver(batch, err);
+      return;
+    }
+    const kept = batch.segment.durable;
+    this.events.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, kept);
+    if (kept) {
+      this.leftInSpool += batch.count;
+    } else {
+      this.waitingCount -= batch.count;
+      this.counters.lost += batch.count;
+    }
   }
 
   /** Copies a batch's entries to the dead-letter file; the spool keeps them if that fails. */
   private deadLetter(batch: Batch): void {
-    this.waitingCount -= batch.count;
     let records;
     try {
       records = recordsOf(batch).records;
     } catch (err) {
-      if (err instanceof SegmentTakenOverError) {
-        this.handOver(batch, err);
-        return;
-      }
-      // Whole on disk, the segment keeps them for the next run, as when the dead-letter file cannot be written.
-      const kept = batch.segment.durable;
-      this.o.events?.spoolReadFailed?.(batch.segment.path ?? '(memory)', err as Error, kept);
-      if (kept) {
-        this.waitingCount += batch.count;
-        this.leftInSpool += batch.count;
-      } else {
-        this.counters.lost += batch.count;
-      }
+      this.unreadable(batch, err);
       return;
     }
-    if (records.length < batch.count) this.counters.skipped += batch.count - records.length;
+    this.recount(batch, records.length);
+    this.waitingCount -= batch.count;
     const { kept, error } = copyToDeadLetter(records, this.o.deadLetter);
     this.counters.deadLettered += kept;
+    if (kept > 0) this.outcome(batch.logId).deadLettered += kept;
     if (error === undefined) {
-      batch.segment.remove();
+      this.finish(batch);
       return;
     }
     const left = records.length - kept;
-    this.o.events?.deadLetterFailed?.(error, left);
+    this.events.deadLetterFailed?.(error, left);
     if (batch.segment.durable) {
       // Still in the spool: the next run sends it again (and dead-letters it if the service refuses it again).
       this.waitingCount += left;
       this.leftInSpool += left;
     } else {
       this.counters.lost += left;
-      batch.segment.remove();
+      this.finish(batch);
     }
   }
 
   private handOver(batch: Batch, err: SegmentTakenOverError): void {
     this.counters.handedOver += batch.count;
-    this.o.events?.handedOver?.(err.path, batch.count, err.takenBy);
+    this.events.handedOver?.(err.path, batch.count, err.takenBy);
+    // The file is gone already: only its bytes leave the count.
     batch.segment.remove();
+  }
+
+  /**
+   * A batch is done with (delivered, dead-lettered, dropped): its segment
+   * goes. One that grew meanwhile (an adopted segment whose writer was still
+   * at it) is queued again for what was added; one whose file cannot be
+   * removed is said, and tried again at the end.
+   */
+  private finish(batch: Batch): void {
+    const removal = batch.segment.remove();
+    if (removal === 'removed') return;
+    if (removal === 'grown') {
+      batch.done += batch.count;
+      batch.count = 0;
+      batch.body = undefined;
+      batch.attempts = 0;
+      this.insert(batch);
+      return;
+    }
+    this.unremoved.push(batch.segment);
+    this.events.removeFailed?.(batch.segment.path ?? '(memory)', removal);
+  }
+
+  /**
+   * An attempt threw, which nothing in it should (a bug): said, and its
+   * batch, if not yet settled, kept: on disk for the next run, or (memory
+   * only) in the dead-letter file.
+   */
+  private attemptFailed(batch: Batch, err: unknown): void {
+    this.events.internalError?.(err instanceof Error ? err : new Error(String(err)));
+    if (this.inFlight.delete(batch)) {
+      if (batch.segment.durable) {
+        this.leftInSpool += batch.count;
+      } else {
+        try {
+          this.deadLetter(batch);
+        } catch {
+          this.waitingCount -= batch.count;
+          this.counters.lost += batch.count;
+        }
+      }
+    }
+    if (!this.stopped) this.pump();
   }
 
   // ---- the end --------------------------------------------------------------
@@ -637,6 +842,8 @@ export class Shipper {
         if (batch.segment.durable) this.leftInSpool += batch.count;
         else this.deadLetter(batch);
       }
+      // What could not be removed earlier may be removable now; what still cannot was said when it first failed.
+      for (const segment of this.unremoved.splice(0)) segment.remove();
       this.o.deadLetter.close();
       this.o.spool?.close();
       for (const w of this.waiters.splice(0)) w();
@@ -651,6 +858,29 @@ export class Shipper {
       stoppedBy: this.leftInSpool > 0 || this.stoppedBy === 'abort' ? this.stoppedBy : undefined,
       spooled: this.leftInSpool,
       spoolDir: this.o.spool?.dir,
+      logs: [...this.outcomes.values()].filter((o) => o.logId !== '').sort((a, b) => a.logId.localeCompare(b.logId)),
     };
   }
+}
+
+/** The result of a send function that threw: a failed attempt with no answer, tried again like any other. */
+function thrown(err: unknown): SendFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ok: false, kind: 'transient', status: undefined, serviceCode: undefined, serviceMessage: `the request could not be made: ${message}`, opcRequestId: undefined, retryAfterMs: undefined };
+}
+
+/** Listeners that cannot throw into delivery: one that fails (a library user's onWarning, say) is skipped, and delivery goes on. */
+function guarded(events: ShipperEvents | undefined): ShipperEvents {
+  const out: Record<string, (...args: unknown[]) => void> = {};
+  for (const [name, listener] of Object.entries(events ?? {})) {
+    if (typeof listener !== 'function') continue;
+    out[name] = (...args: unknown[]) => {
+      try {
+        (listener as (...a: unknown[]) => void).apply(events, args);
+      } catch {
+        // Not the shipper's to handle, and never a reason to lose a line.
+      }
+    };
+  }
+  return out as ShipperEvents;
 }

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { SegmentTakenOverError } from '../../../errors.js';
 import { systemClock } from '../../clock.js';
 import type { Clock, ClockTimer } from '../../clock.js';
-import { FileSegment } from './segment.js';
-import type { Segment, WriteBuffers, WriteErrorReporter } from './segment.js';
+import { FileSegment, MemorySegment, syncFileData, writeBuffers } from './segment.js';
+import type { FileSegmentIo, Removal, Segment, WriteBuffers, WriteErrorReporter } from './segment.js';
 import { countEntries } from './segment-format.js';
 
 /**
@@ -120,6 +120,16 @@ function ownerSeen(lock: LockInfo, here: Machine): 'gone' | 'running' | 'unknown
   return start === lock.start ? 'running' : 'gone';
 }
 
+/** fsync of a folder: the names made or renamed in it are on disk. */
+function syncFolder(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Whether a lock's owner still runs (see the top of this file). */
 function isAlive(lock: FoundLock | undefined, here: Machine, now: number): boolean {
   // No lock: the owner closed (and left its segments to whoever comes next), or never got one.
@@ -145,14 +155,22 @@ function readLock(path: string): FoundLock | undefined {
 export class AdoptedSegment implements Segment {
   readonly durable = true;
   private removed = false;
+  /** The file's size when its entries were last counted or read: more than that at removal means its writer was still at it. */
+  private seen: number;
 
   constructor(
     readonly path: string,
     /** Entry lines found (a torn last one included: reading it back tells). */
     readonly records: number,
-    readonly diskBytes: number,
+    private bytes: number,
     private readonly onBytes: (delta: number) => void,
-  ) {}
+  ) {
+    this.seen = bytes;
+  }
+
+  get diskBytes(): number {
+    return this.bytes;
+  }
 
   append(): void {
     throw new Error('an adopted segment is read-only');
@@ -161,14 +179,31 @@ export class AdoptedSegment implements Segment {
   seal(): void {}
 
   read(): string {
-    return readFileSync(this.path, 'utf8');
+    const raw = readFileSync(this.path);
+    this.seen = raw.length;
+    if (raw.length > this.bytes) {
+      this.onBytes(raw.length - this.bytes);
+      this.bytes = raw.length;
+    }
+    return raw.toString('utf8');
   }
 
-  remove(): void {
-    if (this.removed) return;
+  remove(): Removal {
+    if (this.removed) return 'removed';
+    try {
+      // A process judged gone that still runs (another host, its lock stale) may have appended since: those entries are not sent yet.
+      if (statSync(this.path).size > this.seen) return 'grown';
+    } catch {
+      // Gone already (taken over), or beyond reach: the unlink tells.
+    }
+    try {
+      rmSync(this.path, { force: true });
+    } catch (err) {
+      return err as NodeJS.ErrnoException;
+    }
     this.removed = true;
-    rmSync(this.path, { force: true });
-    this.onBytes(-this.diskBytes);
+    this.onBytes(-this.bytes);
+    return 'removed';
   }
 }
 
@@ -199,8 +234,9 @@ export function takenOver(path: string | undefined, err: unknown): SegmentTakenO
 
 /** The entry lines in a segment file, and its size. */
 export function countSegment(path: string): { entries: number; bytes: number; text: string } {
-  const text = readFileSync(path, 'utf8');
-  return { entries: countEntries(text), bytes: Buffer.byteLength(text), text };
+  const raw = readFileSync(path);
+  const text = raw.toString('utf8');
+  return { entries: countEntries(text), bytes: raw.length, text };
 }
 
 /** What a spool folder holds, per log, for `oci-log flush --list`. */
@@ -256,8 +292,10 @@ export interface SpoolDirOptions {
   /** Segment names, the lock's heartbeat, and the age of other processes' locks. */
   clock?: Clock;
   pid?: number;
-  /** For tests: how bytes reach a segment file. */
+  /** For tests: how bytes reach a segment file… */
   write?: WriteBuffers;
+  /** …and the disk (fdatasync of a segment, fsync of the folder). */
+  fsync?: { file(fd: number): void; folder(path: string): void };
 }
 
 export class SpoolDir {
@@ -269,6 +307,7 @@ export class SpoolDir {
   private readonly clock: Clock;
   private heartbeat: ClockTimer | undefined;
   private closed = false;
+  private readonly segmentIo: FileSegmentIo;
 
   private constructor(
     readonly dir: string,
@@ -280,6 +319,15 @@ export class SpoolDir {
     this.lockPath = join(dir, `${this.owner}.lock`);
     const { host, boot, pidns } = thisMachine();
     this.lock = { pid, host, start: processStartTime(pid), boot, pidns };
+    const fsync = options.fsync;
+    this.segmentIo = {
+      sync: options.sync,
+      reporter: options.reporter,
+      onBytes: (d) => (this.used += d),
+      write: options.write ?? writeBuffers,
+      syncFile: fsync ? (fd) => fsync.file(fd) : syncFileData,
+      syncFolder: fsync ? () => fsync.folder(dir) : () => syncFolder(dir),
+    };
     this.writeLock();
     this.scheduleHeartbeat();
   }
@@ -302,10 +350,21 @@ export class SpoolDir {
     return this.used;
   }
 
-  newSegment(logId: string): FileSegment {
+  /**
+   * A new segment file for a batch. When the file cannot be made (the folder
+   * removed or not writable, no file descriptors left), the failure is
+   * reported like a failed write and the batch's body is its only copy: the
+   * next batch tries the folder again.
+   */
+  newSegment(logId: string): Segment {
     const now = this.clock.now();
     const name = `${String(now).padStart(13, '0')}-${String(this.seq++ % 1_000_000).padStart(6, '0')}.${this.owner}.${logHash(logId)}.jsonl`;
-    return new FileSegment(join(this.dir, name), this.options.sync, this.options.reporter, (d) => (this.used += d), this.options.write);
+    try {
+      return new FileSegment(join(this.dir, name), this.segmentIo);
+    } catch (err) {
+      this.options.reporter.failed(this.dir, err as NodeJS.ErrnoException, 0);
+      return new MemorySegment();
+    }
   }
 
   /** Every segment in the folder, with whether its owner still runs. */
@@ -321,6 +380,7 @@ export class SpoolDir {
   adopt(logId: string | undefined): AdoptedSegment[] {
     const wanted = logId === undefined ? undefined : logHash(logId);
     const out: AdoptedSegment[] = [];
+    let renamed = false;
     for (const s of this.scan()) {
       if (s.live || (wanted !== undefined && s.logHash !== wanted)) continue;
       const m = SEGMENT.exec(s.path.slice(this.dir.length + 1)) as RegExpExecArray;
@@ -332,6 +392,7 @@ export class SpoolDir {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another process took it
         throw err;
       }
+      renamed = true;
       const { entries, bytes } = countSegment(target);
       if (entries === 0) {
         // A crash before the first entry was written whole: nothing to send.
@@ -340,6 +401,13 @@ export class SpoolDir {
       }
       this.used += bytes;
       out.push(new AdoptedSegment(target, entries, bytes, (d) => (this.used += d)));
+    }
+    if (renamed && this.options.sync) {
+      try {
+        this.segmentIo.syncFolder();
+      } catch {
+        // A power loss may then bring a file back under its old name: adopted again, its entries are sent twice, not lost.
+      }
     }
     // Once scanned again, the locks of processes whose segments were all taken go.
     if (out.length > 0) this.scan();
@@ -352,7 +420,11 @@ export class SpoolDir {
     this.closed = true;
     this.clock.clearTimeout(this.heartbeat);
     this.heartbeat = undefined;
-    rmSync(this.lockPath, { force: true });
+    try {
+      rmSync(this.lockPath, { force: true });
+    } catch {
+      // A lock that stays names a process that is gone: the next run judges it so.
+    }
   }
 
   private writeLock(): void {

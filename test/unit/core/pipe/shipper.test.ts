@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Shipper } from '../../../../src/core/pipe/shipper.js';
@@ -100,6 +100,8 @@ function make(extra: Partial<ShipperOptions> & { answer?: (n: number, s: Sent) =
       deadLetterFailed: (_e, n) => events.push(`dead-letter failed ${n}`),
       spoolReadFailed: (_p, _e, kept) => events.push(`read failed ${kept ? 'kept' : 'lost'}`),
       handedOver: (_p, n, pid) => events.push(`handed over ${n} to ${pid ?? '?'}`),
+      memoryFull: (full, policy) => events.push(`memory ${full ? 'full' : 'room'} ${policy}`),
+      removeFailed: (path) => events.push(`remove failed ${path}`),
     },
     ...options,
   });
@@ -244,20 +246,29 @@ describe('shipper: retries and refusals', () => {
 });
 
 describe('shipper: several requests in flight', () => {
-  it('sends up to max-in-flight at once while the service answers, and ids keep their input order', async () => {
+  it('sends up to max-in-flight at once while the service answers: each request holds a run of entries in input order, and every id goes exactly once', async () => {
     const holds: Array<() => void> = [];
     const { shipper, sent, maxInFlight } = make({ maxInFlight: 4, batchSize: 10, answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
     void feed(shipper, 100);
     const closing = shipper.close();
     for (let i = 0; i < 200 && sent.length < 10; i++) {
       await settle();
+      // Answered newest first: the order requests are answered in is not the order they were sent in.
       holds.splice(0).reverse().forEach((h) => h());
     }
     const r = await closing;
     expect(maxInFlight()).to.equal(4);
     expect(r.delivered).to.equal(100);
+    const id = (i: number) => `id${String(i).padStart(4, '0')}`;
+    // Within a request: consecutive entries, in the order they were read.
+    for (const s of sent) {
+      const first = Number((s.ids[0] as string).slice(2));
+      expect(s.ids).to.deep.equal(Array.from({ length: 10 }, (_, i) => id(first + i)));
+    }
+    // Across requests: nothing is promised about order, only that each id goes once.
     const ids = sent.flatMap((s) => s.ids);
-    expect([...ids].sort()).to.deep.equal(Array.from({ length: 100 }, (_, i) => `id${String(i).padStart(4, '0')}`));
+    expect(ids).to.have.length(100);
+    expect(new Set(ids)).to.deep.equal(new Set(Array.from({ length: 100 }, (_, i) => id(i))));
   });
 
   it('holds the reader (backpressure) once the requests in flight and one more are full', async () => {
@@ -458,7 +469,8 @@ describe('shipper: the spool', () => {
     for (const policy of ['drop-oldest', 'drop-newest'] as const) {
       const dir = tempDir();
       let down = true;
-      const { shipper, sent, events, clock } = spooled(dir, { spoolMaxBytes: 1500, whenFull: policy, answer: () => (down ? fail(503) : ok) });
+      const d = delivering(() => (down ? fail(503) : ok));
+      const { shipper, events, clock } = spooled(dir, { spoolMaxBytes: 1500, whenFull: policy, answer: d.answer });
       await feed(shipper, 3);
       await settle();
       for (let i = 1; i < 20; i++) expect(feed(shipper, 3, i * 3), policy).to.equal(undefined);
@@ -470,10 +482,11 @@ describe('shipper: the spool', () => {
       expect(r.dropped, policy).to.be.greaterThan(0);
       expect(r.delivered + r.dropped).to.equal(60);
       balanced(r);
-      const data = sent.filter((s) => s.data.length > 0).flatMap((s) => s.data);
-      const got = [...new Set(data)];
-      if (policy === 'drop-newest') expect(got).to.include('l0');
-      else expect(got).to.include('l59');
+      // What the service accepted (failed attempts carried entries too): each entry once, the first kept by drop-newest, the last by drop-oldest.
+      expect(d.data).to.have.length(r.delivered);
+      expect(new Set(d.data).size).to.equal(r.delivered);
+      if (policy === 'drop-newest') expect(d.data).to.include('l0').and.not.include('l59');
+      else expect(d.data).to.include('l59').and.not.include('l0');
     }
   });
 
@@ -489,7 +502,8 @@ describe('shipper: the spool', () => {
     feed(m.shipper, 5);
     const r2 = m.shipper.abort();
     expect(r2).to.include({ spooled: 0, deadLettered: 5 });
-    expect(m.sink.records.map((x) => x.data).sort()).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
+    // The request under way first, then the queue: the order they were read in.
+    expect(m.sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
   });
 
   it('a refused batch is copied from its segment to the dead-letter file; if that fails it stays in the spool', async () => {
@@ -566,5 +580,394 @@ describe('shipper: outages', () => {
     const stats: ShipStats = shipper.stats();
     expect(stats.outageSince).to.equal(clock.start);
     shipper.abort();
+  });
+});
+
+/** Runs `body` with a spy in place of every 'unhandledRejection' listener; fails if a promise was left rejected with no handler. */
+async function withoutUnhandledRejections(body: () => Promise<void>): Promise<void> {
+  const seen: unknown[] = [];
+  const others = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  const spy = (reason: unknown): void => {
+    seen.push(reason);
+  };
+  process.on('unhandledRejection', spy);
+  try {
+    await body();
+    await settle();
+    await settle();
+  } finally {
+    process.off('unhandledRejection', spy);
+    for (const l of others) process.on('unhandledRejection', l);
+  }
+  expect(seen.map(String), 'promises rejected with no handler').to.deep.equal([]);
+}
+
+/** The value of a promise that must have settled by now (after the fake clock moved): a hang fails the test at once. */
+async function settled<T>(promise: Promise<T>): Promise<T> {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5 && !done; i++) await settle();
+  expect(done, 'settled').to.equal(true);
+  return promise;
+}
+
+const quietReporter = { failed: () => undefined, recovered: () => undefined };
+
+const noSpace = (): never => {
+  throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+};
+
+/** The data of the requests the service accepted, in the order they were answered. */
+function delivering(answer: (n: number, s: Sent) => SendResult | Promise<SendResult>) {
+  const data: string[] = [];
+  const ids: string[][] = [];
+  return {
+    data,
+    ids,
+    answer: async (n: number, s: Sent): Promise<SendResult> => {
+      const r = await answer(n, s);
+      if (r.ok) {
+        data.push(...s.data);
+        ids.push(s.ids);
+      }
+      return r;
+    },
+  };
+}
+
+describe('shipper: a spool segment that cannot be made', () => {
+  it('the spool folder removed mid-run: each failure names the folder and its code, the lines go on in memory and are delivered, and the spool is used again once it can be', async () => {
+    const dir = join(tempDir(), 'spool');
+    const reports: string[] = [];
+    const spool = SpoolDir.open(dir, { sync: false, reporter: { failed: (p, e) => reports.push(`failed ${p} ${e.code}`), recovered: () => reports.push('recovered') } });
+    const { shipper, sent } = make({ spool });
+    feed(shipper, 3);
+    await settle();
+    rmSync(dir, { recursive: true });
+    expect(() => feed(shipper, 6, 3)).to.not.throw();
+    const failures = reports.filter((x) => x.startsWith('failed'));
+    expect(failures.length).to.be.greaterThan(0);
+    expect(new Set(failures)).to.deep.equal(new Set([`failed ${dir} ENOENT`]));
+    expect(shipper.stats().unspooled).to.equal(6);
+    mkdirSync(dir);
+    feed(shipper, 3, 9);
+    expect(reports.at(-1)).to.equal('recovered');
+    const r = await shipper.close();
+    expect(sent.flatMap((s) => s.data)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `l${i}`));
+    expect(r).to.include({ accepted: 12, delivered: 12, lost: 0, spooled: 0 });
+    balanced(r);
+  });
+});
+
+describe('shipper: a full disk while the service is away', () => {
+  it('while the service answers, a spool that cannot be written drops nothing: the reader waits on the requests', async () => {
+    const spool = SpoolDir.open(tempDir(), { sync: false, reporter: quietReporter, write: noSpace });
+    const holds: Array<() => void> = [];
+    const { shipper, events } = make({ spool, maxInFlight: 2, whenFull: 'drop-newest', answer: () => new Promise<SendResult>((r) => holds.push(() => r(ok))) });
+    let wait: Promise<void> | undefined;
+    for (let i = 0; i < 10 && !wait; i++) wait = feed(shipper, 3, i * 3);
+    expect(wait).to.be.instanceOf(Promise);
+    expect(shipper.stats().dropped).to.equal(0);
+    while (holds.length > 0) {
+      holds.splice(0).forEach((h) => h());
+      await settle();
+    }
+    await wait;
+    const r = await shipper.close();
+    expect(r.dropped).to.equal(0);
+    expect(r.delivered).to.equal(r.accepted);
+    expect(events.filter((e) => e.startsWith('memory'))).to.deep.equal([]);
+  });
+
+  for (const policy of ['block', 'drop-newest', 'drop-oldest'] as const) {
+    it(`--when-full ${policy} bounds what memory holds when the spool cannot be written, and counts every entry`, async () => {
+      const spool = SpoolDir.open(tempDir(), { sync: false, reporter: quietReporter, write: noSpace });
+      let down = true;
+      const d = delivering(() => (down ? fail(503) : ok));
+      const { shipper, clock, events } = make({ spool, maxInFlight: 2, whenFull: policy, answer: d.answer });
+      feed(shipper, 3);
+      await settle();
+      // Memory may hold the requests under way and one more, plus the chunk being read.
+      const bound = (2 + 2) * 3;
+      let most = 0;
+      let wait: Promise<void> | undefined;
+      let fed = 3;
+      for (let i = 0; i < 40 && !wait; i++) {
+        wait = feed(shipper, 3, fed);
+        fed += 3;
+        most = Math.max(most, shipper.stats().waiting);
+      }
+      expect(most, 'entries held in memory').to.be.at.most(bound);
+      expect(events.filter((e) => e.startsWith('memory full'))).to.deep.equal([`memory full ${policy}`]);
+      if (policy === 'block') expect(wait, 'the reader waits').to.be.instanceOf(Promise);
+      else expect(wait, 'dropping, the reader goes on').to.equal(undefined);
+      down = false;
+      const closing = shipper.close({ stallMs: 60_000 });
+      await clock.until(() => shipper.stats().waiting === 0, 1000);
+      await wait;
+      const r = await settled(closing);
+      balanced(r);
+      expect(r.accepted).to.equal(fed);
+      expect(d.data).to.have.length(r.delivered);
+      expect(new Set(d.data).size, 'each entry once').to.equal(r.delivered);
+      if (policy === 'block') {
+        expect(r).to.include({ dropped: 0, delivered: fed });
+      } else {
+        expect(r.dropped).to.be.greaterThan(0);
+        expect(r.delivered + r.dropped).to.equal(fed);
+        if (policy === 'drop-newest') expect(d.data).to.include('l0').and.not.include(`l${fed - 1}`);
+        else expect(d.data).to.include(`l${fed - 1}`).and.not.include('l0');
+      }
+    });
+  }
+});
+
+/** A segment file that a process gone since left, for `log`, with one entry per datum. */
+function leftSegment(dir: string, owner: string, seq: number, log: string, data: readonly string[]): string {
+  const name = `1764547200000-${String(seq).padStart(6, '0')}.${owner}.${logHash(log)}.jsonl`;
+  const meta = JSON.stringify({ spool: 1, logId: log, source: 's', type: 't' });
+  const entries = data.map((x) => JSON.stringify({ data: x, id: `id-${x}`, time: '2026-12-01T00:00:00.000Z' }));
+  writeFileSync(join(dir, name), `${meta}\n${entries.join(',\n')}`, { mode: 0o600 });
+  return name;
+}
+
+describe('shipper: several logs (flush, recovery)', () => {
+  const OTHER = 'ocid1.log.oc1.iad.other';
+
+  it('a 401/403/404 for one log dead-letters only that log\'s entries; the other logs are still delivered, and the result says which log lost what', async () => {
+    const dir = tempDir();
+    const gone = '77777-0000beef';
+    leftSegment(dir, gone, 1, LOG, ['a1', 'a2']);
+    leftSegment(dir, gone, 2, OTHER, ['b1', 'b2']);
+    leftSegment(dir, gone, 3, LOG, ['a3']);
+    leftSegment(dir, gone, 4, OTHER, ['b3']);
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    const d = delivering((_n, s) => (s.logId === LOG ? fail(404, 'fatal') : ok));
+    const { shipper, sink, events } = make({ spool, logId: undefined, maxInFlight: 1, answer: d.answer });
+    shipper.adopt(spool.adopt(undefined));
+    const r = await shipper.close();
+    expect(d.data).to.deep.equal(['b1', 'b2', 'b3']);
+    expect(sink.records.map((x) => x.data).sort()).to.deep.equal(['a1', 'a2', 'a3']);
+    expect(events.filter((e) => e.startsWith('refused'))).to.deep.equal(['refused 404 fatal']);
+    expect(r).to.include({ recovered: 6, delivered: 3, deadLettered: 3, spooled: 0 });
+    expect(r.logs.map((l) => [l.logId, l.delivered, l.deadLettered, l.failure?.result.status])).to.deep.equal([
+      [OTHER, 3, 0, undefined],
+      [LOG, 0, 3, 404],
+    ]);
+    expect(segments(dir)).to.deep.equal([]);
+    balanced(r);
+  });
+
+  it('after a fatal refusal of its own log, new input still goes to the dead-letter file; another log\'s adopted entries are still sent', async () => {
+    const dir = tempDir();
+    leftSegment(dir, '77777-0000beef', 1, OTHER, ['b1']);
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    const d = delivering((_n, s) => (s.logId === LOG ? fail(403, 'fatal') : ok));
+    const { shipper, sink } = make({ spool, answer: d.answer });
+    feed(shipper, 3);
+    await settle();
+    feed(shipper, 2, 3);
+    shipper.adopt(spool.adopt(undefined));
+    const r = await shipper.close();
+    expect(d.data).to.deep.equal(['b1']);
+    expect(sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2', 'l3', 'l4']);
+    expect(r).to.include({ accepted: 5, recovered: 1, delivered: 1, deadLettered: 5 });
+    balanced(r);
+  });
+});
+
+describe('shipper: a segment is removed only when really done', () => {
+  it('a segment whose removal fails (EISDIR, EACCES) is delivered all the same, said, left in place; nothing crashes and the rest goes on', async () => {
+    await withoutUnhandledRejections(async () => {
+      const dir = tempDir();
+      const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+      let stuck = '';
+      const { shipper, events } = make({
+        spool,
+        answer: (n) => {
+          if (n === 0) {
+            // The file cannot be unlinked any more (here: a folder took its name).
+            stuck = join(dir, segments(dir).sort()[0] as string);
+            rmSync(stuck);
+            mkdirSync(stuck);
+            writeFileSync(join(stuck, 'x'), '');
+          }
+          return ok;
+        },
+      });
+      feed(shipper, 6);
+      const r = await settled(shipper.close());
+      expect(r).to.include({ delivered: 6, spooled: 0, lost: 0 });
+      expect(events.filter((e) => e.startsWith('remove failed'))).to.deep.equal([`remove failed ${stuck}`]);
+      expect(segments(dir)).to.deep.equal([stuck.slice(dir.length + 1)]);
+      balanced(r);
+    });
+  });
+
+  it('a batch waiting on disk whose segment cannot be read back stays in the spool: counted there, not lost, and not unlinked', async () => {
+    const dir = tempDir();
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    let down = true;
+    const { shipper, events, clock } = make({ spool, answer: () => (down ? fail(503) : ok) });
+    feed(shipper, 3);
+    await settle();
+    for (let i = 1; i < 4; i++) feed(shipper, 3, i * 3);
+    // The newest batch waits on disk only; its file can no longer be read (a link to itself: ELOOP).
+    const broken = join(dir, segments(dir).sort().at(-1) as string);
+    rmSync(broken);
+    symlinkSync(broken, broken);
+    down = false;
+    const closing = shipper.close({ stallMs: 60_000 });
+    await clock.advance(10_000);
+    const r = await settled(closing);
+    expect(events.filter((e) => e.startsWith('read failed'))).to.deep.equal(['read failed kept']);
+    expect(r).to.include({ delivered: 9, spooled: 3, lost: 0 });
+    expect(lstatSync(broken).isSymbolicLink()).to.equal(true);
+    balanced(r);
+  });
+
+  it('an adopted segment that grew after it was read (its writer still had it open) is not removed until what was added is sent too', async () => {
+    const dir = tempDir();
+    const file = join(dir, leftSegment(dir, '77777-0000beef', 1, LOG, ['a', 'b']));
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    const found = spool.adopt(LOG);
+    const added = ['c', 'd'].map((x) => JSON.stringify({ data: x, id: `id-${x}`, time: '2026-12-01T00:00:00.000Z' }));
+    const d = delivering((n) => {
+      if (n === 0) appendFileSync(found[0]?.path as string, `,\n${added.join(',\n')}`);
+      return ok;
+    });
+    const { shipper } = make({ spool, answer: d.answer });
+    shipper.adopt(found);
+    const r = await shipper.close();
+    expect(d.data).to.deep.equal(['a', 'b', 'c', 'd']);
+    expect(r).to.include({ recovered: 4, delivered: 4, spooled: 0 });
+    expect(existsSync(file)).to.equal(false);
+    expect(segments(dir)).to.deep.equal([]);
+    balanced(r);
+  });
+
+  it('a line cut into pieces across two requests: the first request\'s segment goes when it is delivered, the second\'s stays while its request is under way', async () => {
+    const dir = tempDir();
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    const holds: Array<() => void> = [];
+    const { shipper } = make({ spool, maxInFlight: 2, batchSize: 2, answer: (n) => (n === 0 ? ok : new Promise<SendResult>((r) => holds.push(() => r(ok)))) });
+    for (let p = 1; p <= 4; p++) shipper.add(`piece ${p}`, `id-p000${p}`, 1000);
+    shipper.commit();
+    await settle();
+    const left = segments(dir);
+    expect(left).to.have.length(1);
+    expect(decodeSegment(readFileSync(join(dir, left[0] as string), 'utf8')).records.map((x) => x.data)).to.deep.equal(['piece 3', 'piece 4']);
+    holds.forEach((h) => h());
+    const r = await shipper.close();
+    expect(r).to.include({ delivered: 4, spooled: 0 });
+    expect(segments(dir)).to.deep.equal([]);
+  });
+});
+
+describe('shipper: no promise left rejected', () => {
+  it('a send that throws (at once, or by rejecting) is a failed attempt: retried, and delivered', async () => {
+    await withoutUnhandledRejections(async () => {
+      let calls = 0;
+      const { shipper, clock } = make({
+        send: (() => {
+          calls += 1;
+          if (calls === 1) throw new Error('signing failed');
+          if (calls === 2) return Promise.reject(new Error('socket exploded'));
+          return Promise.resolve(ok);
+        }) as ShipperOptions['send'],
+      });
+      feed(shipper, 3);
+      const closing = shipper.close();
+      await clock.advance(10_000);
+      const r = await settled(closing);
+      expect(r).to.include({ delivered: 3, retries: 2, lost: 0 });
+      expect(r.lastFailure?.result.serviceMessage).to.match(/socket exploded/);
+    });
+  });
+
+  it('a send that rejects when it is abandoned (abort, or a stop during its retry) leaves nothing unhandled', async () => {
+    await withoutUnhandledRejections(async () => {
+      const { shipper } = make({
+        send: (_log, _body, signal) =>
+          new Promise<SendResult>((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+      });
+      feed(shipper, 3);
+      await settle();
+      const r = shipper.abort();
+      expect(r).to.include({ deadLettered: 3 });
+    });
+  });
+
+  it('a listener that throws (a library user\'s onWarning) neither stops delivery nor leaves a promise rejected', async () => {
+    await withoutUnhandledRejections(async () => {
+      const { shipper, sink } = make({
+        answer: (n) => (n === 0 ? fail(400, 'refused') : ok),
+        events: {
+          refused: () => {
+            throw new Error('listener failed');
+          },
+        },
+      });
+      feed(shipper, 6);
+      const r = await settled(shipper.close());
+      expect(sink.records.map((x) => x.data)).to.deep.equal(['l0', 'l1', 'l2']);
+      expect(r).to.include({ delivered: 3, deadLettered: 3 });
+    });
+  });
+});
+
+describe('shipper: counts are exact', () => {
+  /** Entries in the segment files left in `dir`. */
+  function onDisk(dir: string): number {
+    return segments(dir).reduce((n, s) => n + decodeSegment(readFileSync(join(dir, s), 'utf8')).records.length, 0);
+  }
+
+  it('an outage, then the shutdown timeout with requests under way: read = delivered + left in the spool, and the spool holds exactly that many', async () => {
+    const dir = tempDir();
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    const d = delivering((n) => (n < 2 ? ok : n % 2 === 0 ? new Promise<SendResult>(() => undefined) : fail(503)));
+    const { shipper, clock } = make({ spool, maxInFlight: 4, answer: d.answer });
+    for (let i = 0; i < 20; i++) {
+      const wait = feed(shipper, 3, i * 3);
+      if (wait) await Promise.race([wait, clock.advance(1000)]);
+      await clock.advance(100);
+    }
+    const closing = shipper.close({ stallMs: 10_000 });
+    await clock.advance(30_000);
+    const r = await settled(closing);
+    expect(r.stoppedBy).to.equal('stall');
+    expect(r.accepted).to.equal(60);
+    expect(r.delivered).to.equal(d.data.length);
+    expect(r.spooled).to.equal(60 - r.delivered);
+    expect(onDisk(dir)).to.equal(r.spooled);
+    expect(r.spooled).to.be.greaterThan(0);
+    balanced(r);
+  });
+
+  it('--when-full drop-oldest with requests under way: what is delivered, dropped and left adds up to what was read', async () => {
+    const dir = tempDir();
+    const spool = SpoolDir.open(dir, { sync: false, reporter: quietReporter });
+    let down = true;
+    const d = delivering(() => (down ? fail(503) : ok));
+    const { shipper, clock } = make({ spool, maxInFlight: 4, spoolMaxBytes: 2000, whenFull: 'drop-oldest', answer: d.answer });
+    for (let i = 0; i < 40; i++) {
+      expect(feed(shipper, 3, i * 3)).to.equal(undefined);
+      await clock.advance(100);
+    }
+    down = false;
+    const closing = shipper.close({ stallMs: 10_000 });
+    await clock.until(() => shipper.stats().waiting === 0, 1000);
+    const r = await settled(closing);
+    expect(r.dropped).to.be.greaterThan(0);
+    expect(new Set(d.data).size).to.equal(d.data.length);
+    expect(r).to.include({ accepted: 120, delivered: d.data.length, spooled: 0 });
+    expect(r.delivered + r.dropped).to.equal(120);
+    expect(d.data).to.include('l119');
+    expect(onDisk(dir)).to.equal(0);
+    balanced(r);
   });
 });

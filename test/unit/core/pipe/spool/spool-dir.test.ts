@@ -162,6 +162,54 @@ describe('the spool folder', () => {
     expect(b.adopt(undefined)).to.have.length(1);
   });
 
+  it('--spool-sync: what each append wrote is synced before it returns, and the folder once a segment is made or adopted (renamed)', () => {
+    const dir = tempDir();
+    writeSegment(dir, '77777-0000beef', 2);
+    const calls: string[] = [];
+    const fsync = { file: () => calls.push('file'), folder: (path: string) => calls.push(`folder ${path === dir ? 'dir' : path}`) };
+    const spool = SpoolDir.open(dir, { sync: true, reporter, fsync });
+    expect(spool.adopt(LOG)).to.have.length(1);
+    expect(calls, 'the rename is made durable').to.deep.equal(['folder dir']);
+    calls.length = 0;
+    const seg = spool.newSegment(LOG);
+    const meta = Buffer.from(JSON.stringify({ spool: 1, logId: LOG, source: 's', type: 't' }) + '\n');
+    seg.append([meta, Buffer.from('{"data":"a","id":"1","time":"t"}')], 1);
+    expect(calls, 'the data, then the new file\'s name').to.deep.equal(['file', 'folder dir']);
+    seg.append([Buffer.from(',\n{"data":"b","id":"2","time":"t"}')], 1);
+    expect(calls).to.deep.equal(['file', 'folder dir', 'file']);
+    seg.seal();
+    expect(calls).to.have.length(3);
+    spool.close();
+
+    const quiet: string[] = [];
+    const unsynced = SpoolDir.open(tempDir(), { sync: false, reporter, fsync: { file: () => quiet.push('file'), folder: () => quiet.push('folder') } });
+    const other = unsynced.newSegment(LOG);
+    other.append([meta], 0);
+    other.seal();
+    expect(quiet, 'without --spool-sync, nothing is synced').to.deep.equal([]);
+    unsynced.close();
+  });
+
+  it('--spool-sync: a failed sync counts as a failed write (the batch stays in memory, said)', () => {
+    const failed: string[] = [];
+    const spool = SpoolDir.open(tempDir(), {
+      sync: true,
+      reporter: { failed: (_p, e) => failed.push(String(e.code)), recovered: () => undefined },
+      fsync: {
+        file: () => {
+          throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        },
+        folder: () => undefined,
+      },
+    });
+    const seg = spool.newSegment(LOG);
+    seg.append([Buffer.from('{"spool":1}\n')], 0);
+    expect(seg.durable).to.equal(false);
+    expect(failed).to.deep.equal(['EIO']);
+    seg.remove();
+    spool.close();
+  });
+
   it('counts the entry lines of a segment file', () => {
     const file = join(tempDir(), 'seg.jsonl');
     writeFileSync(file, '{"spool":1}\n{"data":"a"},\n{"data":"b"}\n{"spool":1}\n{"data":"c"}');
