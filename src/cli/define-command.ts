@@ -69,7 +69,9 @@ export function defineCommand<O extends OptionTable>(spec: CommandSpec<O>): Defi
       const yargsOptions = Object.fromEntries(Object.entries(spec.options).map(([name, option]) => [name, toYargsOption(option)]));
       let y = groupOptions(yargs.options(yargsOptions), spec.options);
       if (spec.usage !== undefined) y = y.usage(`${spec.usage}\n\n${spec.describe}`);
-      for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
+      // Each example on lines of its own (what it does, as a shell comment, then the command),
+      // never in yargs' two columns, which cut a command across lines mid-argument.
+      for (const [cmd, text] of spec.examples ?? []) y = y.example(`# ${text}`, '').example(cmd, '');
       if (spec.epilogue !== undefined) y = y.epilogue(spec.epilogue);
       return spec.configure ? spec.configure(y) : y;
     },

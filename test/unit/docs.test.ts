@@ -74,6 +74,10 @@ describe('docs', () => {
         expect(cut, `oci-log ${cmd} --help at ${columns} columns`).to.deep.equal([]);
         const wide = help.split('\n').filter((line) => line.length > columns);
         expect(wide, `oci-log ${cmd} --help at ${columns} columns`).to.deep.equal([]);
+        // An example is whole lines: what it does as a comment, then the command, never a command cut in two.
+        const examples = /\nExamples:\n([\s\S]*?)(?:\n\n|$)/.exec(help)?.[1]?.split('\n') ?? [];
+        const broken = examples.filter((line) => line !== '' && !/^ {2}(# |.*\boci-log\b)/.test(line));
+        expect(broken, `oci-log ${cmd} --help at ${columns} columns: examples`).to.deep.equal([]);
       }
     }
   });

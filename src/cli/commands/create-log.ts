@@ -27,7 +27,7 @@ export const createLogCommand = defineCommand({
   command: 'create-log',
   describe: 'Create a custom log in a log group; prints its OCID',
   options: createLogOptions,
-  examples: [['LOG=$($0 create-log --log-group app-logs --display-name web --retention-duration 90)', 'create a log in a group found by name']],
+  examples: [['$0 create-log --log-group app --display-name db --retention-duration 90', 'a log kept 90 days, in a group found by name; prints its OCID']],
   // The work is loaded only when the command runs: --help and the other commands are spared its modules.
   handler: async (argv) => (await import('./create-log-run.js')).runCreateLog(argv),
 });

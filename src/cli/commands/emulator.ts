@@ -150,7 +150,7 @@ export const emulatorCommand = defineCommand({
     ['$0 emulator --data-dir ./oci-data --exports-file ./emulator.env &', 'keep state across restarts; source ./emulator.env'],
     ['$0 emulator --fault putLogs:429:3 --fault putLogs:reset', 'answer 429 three times, then drop one connection'],
     ['$0 emulator --latency 200ms --fault putLogs:503:for=90s:from=30s', 'a distant region that has a 90-second outage 30 seconds in'],
-    ['$0 emulator --principal-exports-file ./principals.env &', 'serve every auth type; source ./principals.env, then use --auth instance_principal etc.'],
+    ['$0 emulator --principal-exports-file ./principals.env &', 'serve every auth type; source the file, then use --auth instance_principal'],
   ],
   handler: async (argv) => {
     const { io } = argv;

@@ -59,7 +59,7 @@ export const execCommand = defineCommand({
   examples: [
     ['$0 exec --log-ocid "$LOG" -- /usr/local/bin/backup --full', 'run a job, ship both streams, exit with its status'],
     ['$0 exec --log-ocid "$LOG" --timeout 2h --tee -- ./nightly.sh', 'end it after 2 hours; cron still mails the output'],
-    ['$0 exec --log-ocid "$LOG" --multiline python --redact secrets -- ./job.py', "the job's traceback on stderr is one entry"],
+    ['$0 exec --log app/cron --multiline python --redact secrets -- ./job.py', "the job's traceback on stderr is one entry"],
   ],
   usage: '$0 exec [options] -- COMMAND [ARGS...]',
   epilogue:

@@ -36,7 +36,7 @@ export const flushCommand = defineCommand({
   options: flushOptions,
   examples: [
     ['$0 flush --list', 'what waits in the spool, per log'],
-    ['$0 flush', 'deliver everything processes that are gone left behind; exit 0 once the spool is empty'],
+    ['$0 flush', 'deliver what processes that are gone left; exit 0 once the spool is empty'],
   ],
   // The work is loaded only when the command runs: --help and the other commands are spared its modules.
   handler: async (argv) => (await import('./flush-run.js')).runFlush(argv),

@@ -92,7 +92,7 @@ export const queryCommand = defineCommand({
   options: queryOptions,
   examples: [
     ['$0 query --log app/web --since 2h --grep timeout', 'entries of the last 2 hours containing "timeout"'],
-    ['$0 query --log-group app-logs --where "data.level = \'error\'" --output jsonl', 'errors across a whole group, as JSON lines'],
+    ['$0 query --log-group app --where "data.level = \'error\'" --output jsonl', 'errors across a whole group, as JSON lines'],
     ['$0 query --log app/web -f --local', 'follow a log like tail -f, times in the local zone'],
     ['$0 query --log app/cron --run last --stream stderr', 'what the newest oci-log exec run printed on stderr'],
     ['$0 query --log app/web --since yesterday --output raw | jq .msg', 'the data alone, for jq'],

@@ -27,7 +27,7 @@ export const replayCommand = defineCommand({
   options: replayOptions,
   examples: [
     ['$0 replay ~/.local/state/oci-log/dead-letter', 'every *.jsonl file of the folder'],
-    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not (their files are in ~/.local/state/oci-log/dead-letter); delivered files are removed'],
+    ['$0 replay dead-letter/*.jsonl', 'deliver what earlier runs could not; a file fully delivered is removed'],
   ],
   configure: (y) => y.positional('file', { type: 'string', array: true, describe: 'Dead-letter files (JSON lines), or folders: their *.jsonl files' }),
   // The work is loaded only when the command runs: --help and the other commands are spared its modules.

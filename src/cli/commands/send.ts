@@ -43,7 +43,7 @@ export const sendCommand = defineCommand({
     ['myapp 2>&1 | $0 --tee --log-ocid "$LOG" --subject myapp | less', 'ship and still see the output'],
     ['$0 send --dry-run --log-ocid "$LOG" < app.log', 'show the requests without sending'],
     ['myapp | $0 --log app/web --create', 'ship to log web of group app, made on first use'],
-    ['java -jar app.jar 2>&1 | $0 --multiline java --redact secrets --log-ocid "$LOG"', 'a stack trace is one entry; tokens and passwords never leave'],
+    ['java App 2>&1 | $0 --log app/web --multiline java --redact secrets', 'a stack trace is one entry; tokens and passwords never leave'],
     ['$0 --time-key time --subject-key level --log-ocid "$LOG" < old.jsonl', 'replay JSON lines with their own times'],
   ],
   // The work is loaded only when the command runs: --help and the other commands are spared its modules.
