@@ -225,7 +225,10 @@ async function printSearch(
     spinner.stop();
     const rest = o.newestFirst ? buffer.oldestFirst(sorter) : sorter.end();
     for (const e of rest) if (!(await print(e))) return recent;
-    if (rows.length > 0 && found === 0) await o.out.write(formatRows(rows, o.format.output));
+    if (rows.length > 0 && found === 0) {
+      if (o.format.fields !== undefined && !o.quiet) warn(io, 'warning: --fields picks fields of entries; this query gives rows of its own columns, printed whole');
+      await o.out.write(formatRows(rows, o.format.output));
+    }
     else if (json) await o.out.write(json.end());
     return recent;
   } finally {
