@@ -162,6 +162,43 @@ describe('oci-log send: edge cases against the emulator', function () {
     expect([...new Set(delivered)].sort()).to.deep.equal([...lines].sort());
   });
 
+  it('replay and flush interrupted under a stalled service leave no temporary file: the dead-letter file is as it was, the spool keeps the rest', async () => {
+    const log = await newLog();
+    const dir = tempDir();
+    const file = join(dir, 'left.jsonl');
+    const records = Array.from({ length: 50 }, (_, i) => JSON.stringify({ data: `left ${i}`, id: `id-${i}`, time: new Date().toISOString(), source: 's', type: 't', logId: log }));
+    writeFileSync(file, records.join('\n') + '\n');
+    await emu.injectFault({ op: 'putLogs', kind: 'stall', count: 1000 });
+    const stalls = async () => (await emu.pendingFaults())[0]?.remaining ?? 0;
+    const replay = startMain(['replay', file, '--shutdown-timeout', '0.2', '--request-timeout', '20'], { env: emu.env });
+    await eventually(async () => (await stalls()) < 1000);
+    replay.signal('SIGTERM');
+    expect((await replay.done).code).to.equal(3);
+    expect(readdirSync(dir)).to.deep.equal(['left.jsonl']);
+    expect(readFileSync(file, 'utf8')).to.equal(records.join('\n') + '\n');
+
+    // A run that left its lines in the spool, then a flush of them cut short.
+    const state = tempDir();
+    const env = { ...emu.env, XDG_STATE_HOME: state };
+    const sent = await runMain(['--log-ocid', log, '--shutdown-timeout', '0.2', '--request-timeout', '20'], { env, stdin: 'spooled 1\nspooled 2\n' });
+    expect(sent.code).to.equal(3);
+    const spool = join(state, 'oci-log', 'spool');
+    const before = readdirSync(spool).filter((f) => !f.endsWith('.lock')).length;
+    const waiting = await stalls();
+    const flush = startMain(['flush', '--shutdown-timeout', '0.2', '--request-timeout', '20'], { env });
+    await eventually(async () => (await stalls()) < waiting);
+    flush.signal('SIGTERM');
+    expect((await flush.done).code).to.equal(3);
+    const after = readdirSync(spool);
+    expect(after.filter((f) => f.endsWith('.tmp')), 'no temporary file').to.deep.equal([]);
+    expect(after.filter((f) => !f.endsWith('.lock')).length, 'the segments are still there').to.equal(before);
+    await emu.clearFaults();
+    expect((await runMain(['flush'], { env })).code).to.equal(0);
+    expect((await runMain(['replay', file], { env: emu.env })).code).to.equal(0);
+    const delivered = new Set((await emu.entries(log)).map((e) => e.data));
+    expect(delivered.has('spooled 2') && delivered.has('left 49')).to.equal(true);
+  });
+
   it('--no-spool: on SIGTERM with the service stalled, entries + dead-letter = input, exit 3', async () => {
     const log = await newLog();
     const file = join(tempDir(), 'term.jsonl');
