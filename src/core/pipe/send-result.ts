@@ -20,3 +20,9 @@ export type SendFailure = Extract<SendResult, { ok: false }>;
 
 /** Sends one PutLogs body to a log. Never rejects: failures are results. `signal` abandons the request. */
 export type SendFunction = (logId: string, body: Buffer, signal?: AbortSignal) => Promise<SendResult>;
+
+/** The result of a send function that threw: a failed attempt with no answer, tried again like any other. */
+export function sendThrew(err: unknown): SendFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ok: false, kind: 'transient', status: undefined, serviceCode: undefined, serviceMessage: `the request could not be made: ${message}`, opcRequestId: undefined, retryAfterMs: undefined };
+}
