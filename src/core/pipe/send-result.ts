@@ -1,3 +1,4 @@
+import { describeError } from '../../errors.js';
 import type { FailureKind } from '../delivery-policy.js';
 
 /** How one PutLogs attempt ended, as the shipper needs to know it. */
@@ -23,6 +24,5 @@ export type SendFunction = (logId: string, body: Buffer, signal?: AbortSignal) =
 
 /** The result of a send function that threw: a failed attempt with no answer, tried again like any other. */
 export function sendThrew(err: unknown): SendFailure {
-  const message = err instanceof Error ? err.message : String(err);
-  return { ok: false, kind: 'transient', status: undefined, serviceCode: undefined, serviceMessage: `the request could not be made: ${message}`, opcRequestId: undefined, retryAfterMs: undefined };
+  return { ok: false, kind: 'transient', status: undefined, serviceCode: undefined, serviceMessage: `the request could not be made: ${describeError(err)}`, opcRequestId: undefined, retryAfterMs: undefined };
 }

@@ -2,6 +2,7 @@ import { systemClock } from '../clock.js';
 import type { Clock, ClockTimer } from '../clock.js';
 import { DEFAULT_BACKOFF } from '../delivery-policy.js';
 import { Backpressure } from './backpressure.js';
+import { newBatch } from './batch.js';
 import type { Batch } from './batch.js';
 import { BatchEndings } from './batch-endings.js';
 import { DeliveryHealth } from './delivery-health.js';
@@ -157,7 +158,7 @@ export class Shipper {
     for (const segment of segments) {
       this.counters.recovered += segment.records;
       this.tally.waiting += segment.records;
-      this.insert({ seq: this.adoptSeq++, logId: '', count: segment.records, segment, body: undefined, attempts: 0, done: 0 });
+      this.insert(newBatch(this.adoptSeq++, '', segment.records, segment));
     }
     this.pump();
   }
@@ -230,7 +231,7 @@ export class Shipper {
     this.clock.clearTimeout(open.timer);
     this.writePending(open);
     open.segment.seal();
-    const batch: Batch = { seq: this.seq++, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0, done: 0 };
+    const batch = newBatch(this.seq++, this.o.logId as string, open.writer.count, open.segment);
     // A batch safe on disk can wait there instead of in memory: at the end, or while the service is away.
     const deadLettering = this.failures.deadLettering;
     const spill = open.segment.durable && (!keepBody || deadLettering || (!this.health.healthy && this.pressure.residentFull()));
@@ -250,7 +251,7 @@ export class Shipper {
     this.open = undefined;
     this.clock.clearTimeout(open.timer);
     open.segment.seal();
-    this.ends.drop({ seq: -1, logId: this.o.logId as string, count: open.writer.count, segment: open.segment, body: undefined, attempts: 0, done: 0 });
+    this.ends.drop(newBatch(-1, this.o.logId as string, open.writer.count, open.segment));
   }
 
   // ---- delivery -------------------------------------------------------------
