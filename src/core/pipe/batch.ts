@@ -22,6 +22,11 @@ export interface Batch {
   done: number;
 }
 
+/** A batch of `count` entries kept in `segment`, not tried yet, without a body. */
+export function newBatch(seq: number, logId: string, count: number, segment: Segment): Batch {
+  return { seq, logId, count, segment, body: undefined, attempts: 0, done: 0 };
+}
+
 /**
  * The entries of a batch with all their fields: read back from its spool
  * segment, or, when the body is the only copy (--no-spool, or a spool write

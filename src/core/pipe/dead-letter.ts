@@ -78,12 +78,6 @@ export class DeadLetterFile implements DeadLetterSink {
     }
   }
 
-  appendRecords(records: readonly LogRecord[]): AppendResult {
-    let text = '';
-    for (const r of records) text += recordLine(r);
-    return this.append(text, records.length);
-  }
-
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

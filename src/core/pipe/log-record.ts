@@ -44,10 +44,3 @@ export function parseRecordLine(line: string): ParsedRecord {
   if (r['subject'] !== undefined) record.subject = r['subject'] as string;
   return { ok: true, record };
 }
-
-/** The whole lines of a text and what is left after the last newline (a torn record). */
-export function splitRecords(text: string): { lines: string[]; torn: string } {
-  const end = text.lastIndexOf('\n');
-  const lines = end < 0 ? [] : text.slice(0, end).split('\n');
-  return { lines: lines.filter((l) => l !== ''), torn: text.slice(end + 1) };
-}

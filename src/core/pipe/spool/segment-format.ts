@@ -29,6 +29,12 @@ export function metaLine(meta: SegmentMeta): string {
 const ENTRY = '{"data":';
 const META = '{"spool":';
 
+/** The meta a parsed meta line gives, or undefined when a field is missing or not a string. */
+function metaOf(v: Record<string, unknown>): SegmentMeta | undefined {
+  if (typeof v['logId'] !== 'string' || typeof v['source'] !== 'string' || typeof v['type'] !== 'string') return undefined;
+  return { logId: v['logId'], source: v['source'], type: v['type'], subject: typeof v['subject'] === 'string' ? v['subject'] : undefined };
+}
+
 /** The entries of a segment's text, each with its meta; lines that do not parse (a torn last one) are counted in `bad`. */
 export function decodeSegment(text: string): { records: LogRecord[]; bad: number } {
   const records: LogRecord[] = [];
@@ -46,12 +52,8 @@ export function decodeSegment(text: string): { records: LogRecord[]; bad: number
     }
     const v = value as Record<string, unknown>;
     if (line.startsWith(META)) {
-      if (typeof v['logId'] === 'string' && typeof v['source'] === 'string' && typeof v['type'] === 'string') {
-        meta = { logId: v['logId'], source: v['source'], type: v['type'], subject: typeof v['subject'] === 'string' ? v['subject'] : undefined };
-      } else {
-        meta = undefined;
-        bad += 1;
-      }
+      meta = metaOf(v);
+      if (meta === undefined) bad += 1;
       continue;
     }
     if (!line.startsWith(ENTRY) || meta === undefined || typeof v['data'] !== 'string' || typeof v['id'] !== 'string' || typeof v['time'] !== 'string') {
@@ -78,10 +80,7 @@ export function firstMeta(text: string): SegmentMeta | undefined {
   const line = end === -1 ? text : text.slice(0, end);
   if (!line.startsWith(META)) return undefined;
   try {
-    const v = JSON.parse(line) as Record<string, unknown>;
-    return typeof v['logId'] === 'string' && typeof v['source'] === 'string' && typeof v['type'] === 'string'
-      ? { logId: v['logId'], source: v['source'], type: v['type'], subject: typeof v['subject'] === 'string' ? v['subject'] : undefined }
-      : undefined;
+    return metaOf(JSON.parse(line) as Record<string, unknown>);
   } catch {
     return undefined;
   }
