@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { childExitStatus, runChild } from '../../../../src/core/exec/run-child.js';
 import type { ChildOutcome, RunChildOptions, StreamName } from '../../../../src/core/exec/run-child.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 interface Collected {
   outcome: ChildOutcome;
@@ -58,7 +58,7 @@ describe('runChild', () => {
     expect(missing.outcome.spawnError?.code).to.equal('ENOENT');
     expect(childExitStatus(missing.outcome)).to.equal(127);
 
-    const dir = mkdtempSync(join(tmpdir(), 'oci-log-exec-'));
+    const dir = tempDir('oci-log-exec-');
     const file = join(dir, 'not-executable');
     writeFileSync(file, '#!/bin/sh\necho hi\n');
     chmodSync(file, 0o644);
