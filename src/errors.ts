@@ -41,8 +41,9 @@ export const EXIT_STATUSES: readonly ExitStatusDoc[] = [
   },
   {
     status: ExitCode.undelivered,
-    summary: 'lines not delivered (dead-lettered)',
-    description: 'Some lines could not be delivered and were written to the dead-letter file.',
+    summary: 'some lines not delivered (they wait in the spool or the dead-letter file)',
+    description:
+      'Some lines were not delivered, and stderr says which and where: waiting in the spool (the next run for the log, or oci-log flush, sends them), in the dead-letter file (refused by the service; oci-log replay sends them again), dropped by --when-full, or handed over to another oci-log process. For replay and flush: what is left.',
   },
   {
     status: ExitCode.service,
