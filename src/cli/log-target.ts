@@ -93,7 +93,9 @@ async function checkCached(ctx: ServiceContext, cached: CachedLog, name: LogName
  * looked up (the group in --compartment-id, else the tenancy's subtree; the
  * log in the group) and, with create, made where missing.
  */
-export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: TargetArgs, name: LogName, options: { create: boolean; quiet: boolean }): Promise<CachedLog> {
+export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: TargetArgs, name: LogName, options: { create: boolean; quiet: boolean; reading?: boolean }): Promise<CachedLog> {
+  // A command that only reads (query) has no --create to suggest.
+  const hint = options.reading === true ? '' : ' (add --create to make it)';
   const cache = new NameCache(defaultNameCachePath(io.env));
   const scope = cacheScope(ctx, argv, io);
   const compartmentFlag = argv['compartment-id'] || undefined;
@@ -123,7 +125,7 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   let group: Pick<Resource, 'id' | 'compartmentId'> | undefined = groups[0];
   const made: string[] = [];
   if (!group) {
-    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: no log group named ${name.group} in ${where} (add --create to make it)`);
+    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: no log group named ${name.group} in ${where}${hint}`);
     const id = await ensureResource(io, ctx, {
       what: `log group ${name.group} in ${compartment}`,
       duplicate: '',
@@ -139,7 +141,7 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   const groupId = group.id;
   let logId = (await listLogs(ctx.clients, groupId, name.log))[0]?.id;
   if (logId === undefined) {
-    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: log group ${name.group} (${groupId}) has no log named ${name.log} (add --create to make it)`);
+    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: log group ${name.group} (${groupId}) has no log named ${name.log}${hint}`);
     logId = await ensureResource(io, ctx, {
       what: `log ${name.log} in log group ${groupId}`,
       duplicate: '',

@@ -39,6 +39,9 @@ describe('logs by name', function () {
     const missing = await cli(['--log', 'nothere/web'], { input: 'x\n' });
     expect(missing.code).to.equal(4);
     expect(missing.stderr).to.contain('--log nothere/web: no log group named nothere in ').and.contain('(add --create to make it)');
+    const reading = await cli(['query', '--log', 'nothere/web']);
+    expect(reading.code).to.equal(4);
+    expect(reading.stderr, 'query has no --create to suggest').to.contain('no log group named nothere').and.not.contain('--create');
     const { client } = await managementClient(emu);
     const other = 'ocid1.compartment.oc1..aaaaaaaaother';
     await admin(emu.url, 'POST', '/_emulator/compartments', { id: other });

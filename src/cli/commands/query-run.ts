@@ -48,7 +48,7 @@ type ScopeArgs = Parameters<typeof resolveLogGroup>[1] & ConnectionArgs & { 'log
 async function resolveScope(ctx: ServiceContext, argv: ScopeArgs, io: CliIo): Promise<Scope> {
   if (argv.log !== undefined) {
     if (argv['log-ocid'] || argv['log-group-id'] || argv['log-group']) throw new UsageError('--log GROUP/LOG names the log already: give it without --log-ocid, --log-group-id and --log-group');
-    const found = await findLogByName(ctx, io, argv, parseLogName(argv.log), { create: false, quiet: argv.quiet });
+    const found = await findLogByName(ctx, io, argv, parseLogName(argv.log), { create: false, quiet: argv.quiet, reading: true });
     return { compartmentId: found.compartmentId, logGroupId: found.logGroupId, logId: found.logId };
   }
   const logId = readLogOcid(argv['log-ocid'], io.env, false);

@@ -21,7 +21,17 @@ function isExecLine(data: unknown): data is { run: string; stream: string; line:
  */
 export function dataText(data: unknown): string {
   const text = typeof data === 'string' ? data : isExecLine(data) ? data.line : JSON.stringify(data);
-  return (text ?? '').replace(/\r?\n/g, '\\n');
+  return printable(text ?? '');
+}
+
+/**
+ * Text safe to print on a terminal, an entry a line: a line break reads \n,
+ * and every other control character (ESC, BEL, CR, DEL, C1; a tab stays)
+ * reads \u001b and so on, so what a log holds cannot move the cursor, recolour
+ * or retitle the terminal of whoever reads it.
+ */
+export function printable(text: string): string {
+  return text.replace(/\r?\n/g, '\\n').replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The fields --fields may name: an entry's own, `log` (its log's display name), and any path under data. */
@@ -81,7 +91,7 @@ function project(entry: LogEntry, fields: readonly string[][], options: FormatOp
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
-  return typeof v === 'string' ? v.replace(/\r?\n/g, '\\n') : JSON.stringify(v);
+  return typeof v === 'string' ? printable(v) : JSON.stringify(v);
 }
 
 /** The entry as jsonl and json write it: every field (time in the display zone), or the --fields projection. */
@@ -113,8 +123,8 @@ export function formatEntry(entry: LogEntry, options: FormatOptions): string {
         return cells.join(' ') + '\n';
       }
       const time = entry.time === '' ? '-' : formatTime(Date.parse(entry.time), options.zone);
-      const log = options.logNames && entry.logId !== undefined ? `${options.logNames.get(entry.logId) ?? entry.logId} ` : '';
-      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${entry.subject ?? '-'} ${dataText(entry.data)}`)}\n`;
+      const log = options.logNames && entry.logId !== undefined ? `${printable(options.logNames.get(entry.logId) ?? entry.logId)} ` : '';
+      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${printable(entry.subject ?? '-')} ${dataText(entry.data)}`)}\n`;
     }
   }
 }
