@@ -51,6 +51,14 @@ describe('cli basics', () => {
     }
   });
 
+  it('a flag given without its value is a usage error naming the flag (exit 2), not an internal error', async () => {
+    for (const args of [['--redact'], ['--redact', '--log-ocid', 'ocid1.log.oc1.iad.x'], ['exec', '--log-ocid', 'ocid1.log.oc1.iad.x', '--redact', '--', 'true']]) {
+      const r = await runMain(args, { stdin: 'never read\n' });
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.stderr, args.join(' ')).to.equal("oci-log: --redact needs a value: --redact secrets|REGEX\nTry 'oci-log --help' for usage.\n");
+    }
+  });
+
   it("send has no --timeout: that name is exec's deadline, and one flag name means one thing", async () => {
     const r = await runMain(['--log-ocid', 'ocid1.log.oc1.iad.x', '--timeout', '10m']);
     expect(r.code).to.equal(2);
