@@ -42,6 +42,8 @@ describe('cli basics', () => {
       [['--log-ocid', 'ocid1.log.oc1.iad.x', '--request-timeout', '2h'], '--request-timeout 2h: must be from 1s to 1h'],
       [['query', '--log-ocid', 'ocid1.log.oc1.iad.x', '--interval', '0.1'], '--interval 0.1: must be from 200ms to 1h'],
       [['exec', '--log-ocid', 'ocid1.log.oc1.iad.x', '--kill-after', 'soon', '--', 'true'], '--kill-after soon: expected a duration'],
+      [['exec', '--log-ocid', 'ocid1.log.oc1.iad.x', '--timeout', '25d', '--', 'true'], '--timeout 25d: must be from 1ms to 24d'],
+      [['exec', '--log-ocid', 'ocid1.log.oc1.iad.x', '--kill-after', '30d', '--', 'true'], '--kill-after 30d: must be from 0s to 24d'],
       [['emulator', '--ingest-delay', '-5'], '--ingest-delay -5: expected a duration'],
     ];
     for (const [args, message] of cases) {
