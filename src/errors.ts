@@ -39,8 +39,12 @@ export const EXIT_STATUSES: readonly ExitStatusDoc[] = [
   },
   {
     status: ExitCode.undelivered,
-    summary: 'lines not delivered (dead-lettered)',
-    description: 'Some lines could not be delivered and were written to the dead-letter file.',
+    summary: 'some lines not delivered',
+    description:
+      'Some lines were not delivered (standard error says which and where): left in the spool for the next run or oci-log flush, ' +
+      'written to the dead-letter file (send them with oci-log replay), dropped because the spool was full (--when-full), ' +
+      'taken over by another oci-log process that delivers them, or lost because the dead-letter file could not be written; ' +
+      'for replay, entries kept in the file they came from.',
   },
   {
     status: ExitCode.service,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { EXIT_STATUSES, ExitCode } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
 import { runMain } from '../helpers/run-main.js';
 
@@ -25,6 +26,13 @@ describe('cli basics', () => {
     expect(Math.max(...help.split('\n').map((l) => l.length))).to.be.within(50, 60);
     const wide = (await runMain(['--help'], { columns: 300 })).stdout.toString();
     expect(Math.max(...wide.split('\n').map((l) => l.length))).to.be.within(90, 100);
+  });
+
+  it('exit status 3 names every way a line can end up undelivered', async () => {
+    const status3 = EXIT_STATUSES.find((s) => s.status === ExitCode.undelivered);
+    for (const way of ['spool', 'dead-letter', '--when-full', 'another oci-log process', 'replay']) expect(status3?.description).to.contain(way);
+    const help = (await runMain(['--help'])).stdout.toString();
+    expect(help).to.contain('3 some lines not delivered;');
   });
 
   it('an unknown flag is a one-line usage error with exit 2', async () => {
