@@ -60,7 +60,7 @@ export async function resolveLogTarget(argv: TargetArgs, io: CliIo, required: bo
   const name = parseLogName(argv.log);
   const ctx = await openServices(argv, io);
   try {
-    return (await findLogByName(ctx, io, argv, name, { create: argv.create === true, quiet: argv.quiet })).logId;
+    return (await findLogByName(ctx, io, argv, name, { create: argv.create, quiet: argv.quiet })).logId;
   } finally {
     ctx.clients.close();
   }
@@ -91,9 +91,12 @@ async function checkCached(ctx: ServiceContext, cached: CachedLog, name: LogName
 /**
  * A log by GROUP/LOG: from the cache when the service confirms it, else
  * looked up (the group in --compartment-id, else the tenancy's subtree; the
- * log in the group) and, with create, made where missing.
+ * log in the group) and, with create, made where missing. `create`
+ * undefined: the command has no --create (query, flush), so a missing log
+ * is reported without suggesting it.
  */
-export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: TargetArgs, name: LogName, options: { create: boolean; quiet: boolean }): Promise<CachedLog> {
+export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: TargetArgs, name: LogName, options: { create: boolean | undefined; quiet: boolean }): Promise<CachedLog> {
+  const hint = options.create === undefined ? '' : ' (add --create to make it)';
   const cache = new NameCache(defaultNameCachePath(io.env));
   const scope = cacheScope(ctx, argv, io);
   const compartmentFlag = argv['compartment-id'] || undefined;
@@ -123,7 +126,7 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   let group: Pick<Resource, 'id' | 'compartmentId'> | undefined = groups[0];
   const made: string[] = [];
   if (!group) {
-    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: no log group named ${name.group} in ${where} (add --create to make it)`);
+    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: no log group named ${name.group} in ${where}${hint}`);
     const id = await ensureResource(io, ctx, {
       what: `log group ${name.group} in ${compartment}`,
       duplicate: '',
@@ -139,7 +142,7 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   const groupId = group.id;
   let logId = (await listLogs(ctx.clients, groupId, name.log))[0]?.id;
   if (logId === undefined) {
-    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: log group ${name.group} (${groupId}) has no log named ${name.log} (add --create to make it)`);
+    if (!options.create) throw notFound(`--log ${name.group}/${name.log}: log group ${name.group} (${groupId}) has no log named ${name.log}${hint}`);
     logId = await ensureResource(io, ctx, {
       what: `log ${name.log} in log group ${groupId}`,
       duplicate: '',
