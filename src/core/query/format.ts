@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { escapeControls } from '../format/control-chars.js';
 import { paint, severityOf } from './colors.js';
 import type { LogEntry } from './entries.js';
 import { formatTime } from './time-zone.js';
@@ -14,14 +15,19 @@ function isExecLine(data: unknown): data is { run: string; stream: string; line:
   return typeof d['run'] === 'string' && typeof d['stream'] === 'string' && typeof d['line'] === 'string' && Object.keys(d).length === 3;
 }
 
+/** Text from a log on one terminal line: line breaks as \n, other control characters escaped. */
+function oneLine(text: string): string {
+  return escapeControls(text.replace(/\r?\n/g, '\\n'));
+}
+
 /**
  * How an entry's data reads on one line: text as sent, JSON compactly, an
  * exec output line as its text (the subject already names the stream);
- * newlines escaped.
+ * newlines and other control characters escaped.
  */
 export function dataText(data: unknown): string {
   const text = typeof data === 'string' ? data : isExecLine(data) ? data.line : JSON.stringify(data);
-  return (text ?? '').replace(/\r?\n/g, '\\n');
+  return oneLine(text ?? '');
 }
 
 /** The fields --fields may name: an entry's own, `log` (its log's display name), and any path under data. */
@@ -81,7 +87,7 @@ function project(entry: LogEntry, fields: readonly string[][], options: FormatOp
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
-  return typeof v === 'string' ? v.replace(/\r?\n/g, '\\n') : JSON.stringify(v);
+  return oneLine(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 /** The entry as jsonl and json write it: every field (time in the display zone), or the --fields projection. */
@@ -113,8 +119,8 @@ export function formatEntry(entry: LogEntry, options: FormatOptions): string {
         return cells.join(' ') + '\n';
       }
       const time = entry.time === '' ? '-' : formatTime(Date.parse(entry.time), options.zone);
-      const log = options.logNames && entry.logId !== undefined ? `${options.logNames.get(entry.logId) ?? entry.logId} ` : '';
-      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${entry.subject ?? '-'} ${dataText(entry.data)}`)}\n`;
+      const log = options.logNames && entry.logId !== undefined ? `${oneLine(options.logNames.get(entry.logId) ?? entry.logId)} ` : '';
+      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${oneLine(entry.subject ?? '-')} ${dataText(entry.data)}`)}\n`;
     }
   }
 }
