@@ -41,9 +41,12 @@ export const EXIT_STATUSES: readonly ExitStatusDoc[] = [
   },
   {
     status: ExitCode.undelivered,
-    summary: 'some lines not delivered (they wait in the spool or the dead-letter file)',
+    summary: 'some lines not delivered',
     description:
-      'Some lines were not delivered, and stderr says which and where: waiting in the spool (the next run for the log, or oci-log flush, sends them), in the dead-letter file (refused by the service; oci-log replay sends them again), dropped by --when-full, or handed over to another oci-log process. For replay and flush: what is left.',
+      'Some lines were not delivered (standard error says which and where): left in the spool for the next run or oci-log flush, ' +
+      'written to the dead-letter file (send them with oci-log replay), dropped because the spool was full (--when-full), ' +
+      'taken over by another oci-log process that delivers them, or lost because the dead-letter file could not be written; ' +
+      'for replay, entries kept in the file they came from.',
   },
   {
     status: ExitCode.service,

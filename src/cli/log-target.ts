@@ -40,6 +40,8 @@ interface TargetArgs extends ConnectionArgs {
   'log-ocid'?: string | undefined;
   'compartment-id'?: string | undefined;
   create?: boolean | undefined;
+  /** --dry-run: nothing is made; what --create would make is said instead. */
+  'dry-run'?: boolean | undefined;
   debug: boolean;
   quiet: boolean;
 }
@@ -60,7 +62,7 @@ export async function resolveLogTarget(argv: TargetArgs, io: CliIo, required: bo
   const name = parseLogName(argv.log);
   const ctx = await openServices(argv, io);
   try {
-    return (await findLogByName(ctx, io, argv, name, { create: argv.create === true, quiet: argv.quiet })).logId;
+    return (await findLogByName(ctx, io, argv, name, { create: argv.create, dryRun: argv['dry-run'] === true, quiet: argv.quiet })).logId;
   } finally {
     ctx.clients.close();
   }
@@ -91,11 +93,18 @@ async function checkCached(ctx: ServiceContext, cached: CachedLog, name: LogName
 /**
  * A log by GROUP/LOG: from the cache when the service confirms it, else
  * looked up (the group in --compartment-id, else the tenancy's subtree; the
- * log in the group) and, with create, made where missing.
+ * log in the group) and, with create, made where missing. `create`
+ * undefined: the command has no --create (query, flush), so a missing log
+ * is reported without suggesting it.
  */
-export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: TargetArgs, name: LogName, options: { create: boolean; quiet: boolean; reading?: boolean }): Promise<CachedLog> {
-  // A command that only reads (query) has no --create to suggest.
-  const hint = options.reading === true ? '' : ' (add --create to make it)';
+export async function findLogByName(
+  ctx: ServiceContext,
+  io: CliIo,
+  argv: TargetArgs,
+  name: LogName,
+  options: { create: boolean | undefined; dryRun?: boolean; quiet: boolean },
+): Promise<CachedLog> {
+  const hint = options.create === undefined ? '' : ' (add --create to make it)';
   const cache = new NameCache(defaultNameCachePath(io.env));
   const scope = cacheScope(ctx, argv, io);
   const compartmentFlag = argv['compartment-id'] || undefined;
@@ -124,8 +133,14 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   }
   let group: Pick<Resource, 'id' | 'compartmentId'> | undefined = groups[0];
   const made: string[] = [];
+  // A dry run looks up, and says what --create would make, but makes nothing: its bodies need no log OCID.
+  const wouldMake = (what: string): CachedLog => {
+    if (!options.quiet) warn(io, `--dry-run: --create would make ${what}; nothing was made`);
+    return { logId: `ocid1.log.dryrun..${name.group}/${name.log}`, logGroupId: group?.id ?? '', compartmentId: group?.compartmentId ?? compartment, name: `${name.group}/${name.log}`, at: io.clock.now() };
+  };
   if (!group) {
     if (!options.create) throw notFound(`--log ${name.group}/${name.log}: no log group named ${name.group} in ${where}${hint}`);
+    if (options.dryRun === true) return wouldMake(`log group ${name.group} in ${compartment} and log ${name.log} in it`);
     const id = await ensureResource(io, ctx, {
       what: `log group ${name.group} in ${compartment}`,
       duplicate: '',
@@ -142,6 +157,7 @@ export async function findLogByName(ctx: ServiceContext, io: CliIo, argv: Target
   let logId = (await listLogs(ctx.clients, groupId, name.log))[0]?.id;
   if (logId === undefined) {
     if (!options.create) throw notFound(`--log ${name.group}/${name.log}: log group ${name.group} (${groupId}) has no log named ${name.log}${hint}`);
+    if (options.dryRun === true) return wouldMake(`log ${name.log} in log group ${name.group} (${groupId})`);
     logId = await ensureResource(io, ctx, {
       what: `log ${name.log} in log group ${groupId}`,
       duplicate: '',

@@ -41,12 +41,25 @@ export function buildParser(args: readonly string[], width: number | null = MAX_
     .alias('help', builtinOptions.help.alias)
     .epilogue(EPILOGUE)
     .fail((message: string | undefined, err: Error | undefined) => {
-      if (err) throw err;
+      if (err) throw missingValue(err) ?? err;
       const unknown = unknownArguments(message ?? '');
       throw new UsageError(unknown ? explainUnknown(args, unknown, commands) : (message ?? 'invalid arguments'));
     });
   for (const command of [...commands, ...completionCommands(commands)]) parser = parser.command(command);
   return parser;
+}
+
+/**
+ * yargs' parser error for a flag that takes a value given without one
+ * (`--redact` at the end, or before another flag), as a usage error naming
+ * the flag; undefined for any other error.
+ */
+function missingValue(err: Error): UsageError | undefined {
+  const flag = /^Not enough arguments following: (\S+)$/.exec(err.message)?.[1];
+  if (flag === undefined) return undefined;
+  const dashes = flag.length === 1 ? '-' : '--';
+  const arg = commands.map((c) => c.spec.options[flag]?.arg).find((a) => a !== undefined) ?? 'VALUE';
+  return new UsageError(`${dashes}${flag} needs a value: ${dashes}${flag} ${arg}`, { cause: err });
 }
 
 function defaultIo(): CliIo {

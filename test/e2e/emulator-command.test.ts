@@ -1,11 +1,12 @@
 import { request } from 'node:http';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { keyFromConfig, signedRequest } from '../helpers/raw-signer.js';
 import { BIN, baseEnv } from '../helpers/cli.js';
+import { runMain } from '../helpers/run-main.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 describe('oci-log emulator (the command)', () => {
@@ -112,6 +113,39 @@ describe('oci-log emulator (the command)', () => {
     expect(await emu.stop('SIGTERM')).to.equal(0);
     expect(sdkUser.stderr).to.match(/loaded SDK package oci-/);
     expect(emu.stderr()).to.not.match(/loaded SDK package/);
+  });
+
+  it('an --exports-file it cannot write is exit 2 naming it, before it listens: the process ends instead of serving on', async () => {
+    const dir = tempDir('oci-log-cmd-');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const { runCli } = await import('../helpers/cli.js');
+    for (const flag of ['--exports-file', '--principal-exports-file']) {
+      const r = await runCli(['emulator', '--new-identity', '--state-dir', join(dir, 'state'), flag, join(file, 'env')], { timeoutMs: 10_000 });
+      expect(r.code, `${flag}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.match(new RegExp(`^oci-log: ${flag} \\S+a-file/env: cannot write there \\((ENOTDIR|EEXIST): a part of the path is a file, not a folder\\)\n`));
+      expect(r.stdout.toString(), 'no export lines: nothing listens').to.equal('');
+    }
+  });
+
+  it('an unusable --host, --data-dir or --state-dir is exit 2 naming the flag and the cause', async () => {
+    const dir = tempDir('oci-log-cmd-');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const cases: Array<[string[], RegExp]> = [
+      // TEST-NET-1: no address of this machine, and no name to look up.
+      [['--host', '192.0.2.1'], /^oci-log: --host 192\.0\.2\.1: cannot listen on 192\.0\.2\.1:0 \(EADDRNOTAVAIL: not an address of this machine\)\n/],
+      [['--data-dir', file], /^oci-log: --data-dir \S+a-file: not a folder the emulator can use \(ENOTDIR: a part of the path is a file, not a folder\)\n/],
+      [['--data-dir', join(file, 'sub')], /^oci-log: --data-dir \S+a-file\/sub: not a folder the emulator can use \(ENOTDIR/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runMain(['emulator', '--new-identity', '--state-dir', join(dir, 'state'), ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.match(message).and.not.contain('internal error');
+    }
+    const state = await runMain(['emulator', '--new-identity', '--state-dir', file]);
+    expect(state.code, state.stderr).to.equal(2);
+    expect(state.stderr).to.match(/^oci-log: --state-dir \S+a-file: cannot make it \(EEXIST: a part of the path is a file, not a folder\)\n/);
   });
 
   it('refuses a bad --fault with exit 2', async () => {

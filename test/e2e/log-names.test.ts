@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { instantClock } from '../helpers/clock.js';
 import { admin, managementClient, startEmulator } from '../helpers/emulator.js';
@@ -33,6 +35,39 @@ describe('logs by name', function () {
     const q = await cli(['query', '--log', 'app/web'], { cache });
     expect(q.code, q.stderr).to.equal(0);
     expect(lines(q.stdout)).to.deep.equal(['first line', 'second line']);
+  });
+
+  it('--dry-run --create makes nothing: it says what it would make, and prints the bodies', async () => {
+    const before = { groups: await requests('createLogGroup'), logs: await requests('createLog') };
+    const none = await cli(['--dry-run', '--log', 'drygroup/dry', '--create'], { input: 'hello\n' });
+    expect(none.code, none.stderr).to.equal(0);
+    expect(none.stderr).to.match(/^oci-log: --dry-run: --create would make log group drygroup in \S+ and log dry in it; nothing was made\n$/);
+    expect(JSON.parse(none.stdout.toString()).logEntryBatches[0].entries[0].data).to.equal('hello');
+    const group = await emu.createLogGroup('drygroup2');
+    const noLog = await cli(['--dry-run', '--log', 'drygroup2/dry', '--create'], { input: 'hello\n' });
+    expect(noLog.code, noLog.stderr).to.equal(0);
+    expect(noLog.stderr).to.equal(`oci-log: --dry-run: --create would make log dry in log group drygroup2 (${group}); nothing was made\n`);
+    expect({ groups: await requests('createLogGroup'), logs: await requests('createLog') }).to.deep.equal({ groups: before.groups + 1, logs: before.logs });
+    const listed = await cli(['list-log-groups']);
+    expect(listed.stdout.toString()).not.to.match(/^drygroup /m);
+  });
+
+  it('checks every flag before it looks the log up: a bad value is exit 2 with no request sent', async () => {
+    const before = await requests('listLogGroups');
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    for (const [args, message] of [
+      [['--spool-max-bytes', 'zz'], '--spool-max-bytes zz: expected a size'],
+      [['--batch-size', '0'], '--batch-size 0: must be'],
+      [['--dead-letter', join(file, 'dead.jsonl')], `--dead-letter ${join(file, 'dead.jsonl')}: cannot write there`],
+    ] as Array<[string[], string]>) {
+      const r = await cli(['--log', 'nosuch/log', '--create', ...args], { input: 'never read\n' });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.contain(`oci-log: ${message}`);
+      const e = await cli(['exec', '--log', 'nosuch/log', '--create', ...args, '--', 'true']);
+      expect(e.code, `exec ${args.join(' ')}: ${e.stderr}`).to.equal(2);
+    }
+    expect(await requests('listLogGroups')).to.equal(before);
   });
 
   it('a missing name says what to add; a name in two compartments lists both; a bad name is exit 2', async () => {

@@ -72,6 +72,39 @@ describe('query, like the tools people know', function () {
     expect(await count(new Date(Date.now() - 12 * 60_000).toISOString().slice(0, 16))).to.equal(2); // ISO without seconds or zone: UTC
   });
 
+  it('refuses a range longer than the longest retention (180 days) with exit 2 naming the flag, before any search', async () => {
+    const before = (await emu.stats()).requests;
+    for (const [args, flag] of [
+      [['--since', '100000d'], '--since 100000d'],
+      [['--since', '1000-01-01'], '--since 1000-01-01'],
+      [['--since', '181d'], '--since 181d'],
+      [['--until', '9999-01-01T00:00Z'], '--until 9999-01-01T00:00Z'],
+    ] as Array<[string[], string]>) {
+      const r = await cli(['query', '--log-ocid', log, '--log-group-id', group, '--compartment-id', emu.tenancy, ...args]);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).to.match(new RegExp(`^oci-log: ${flag}: the range spans \\d+ days; a query spans at most 180 days, the longest retention a log can have`));
+    }
+    expect((await emu.stats()).requests['search'] ?? 0, 'no search was sent').to.equal(before['search'] ?? 0);
+    const ok = await cli(['query', '--log-ocid', log, '--log-group-id', group, '--compartment-id', emu.tenancy, '--since', '179d']);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout.toString()).to.contain('plain text');
+  });
+
+  it('refuses a time with an offset that is none (+99:99) with exit 2', async () => {
+    const r = await cli(['query', '--log-ocid', log, '--log-group-id', group, '--compartment-id', emu.tenancy, '--since', '2026-01-01T00:00+99:99']);
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/^oci-log: --since 2026-01-01T00:00\+99:99: not a valid date or time/);
+  });
+
+  it('a log that is not there is reported without suggesting --create, which query does not have', async () => {
+    const r = await cli(['query', '--log', 'read/nosuchlog']);
+    expect(r.code, r.stderr).to.equal(4);
+    expect(r.stderr).to.match(/^oci-log: --log read\/nosuchlog: log group read \(\S+\) has no log named nosuchlog\n/);
+    expect(r.stderr).not.to.contain('--create');
+    const g = await cli(['query', '--log', 'nosuchgroup/web']);
+    expect(g.stderr).to.match(/no log group named nosuchgroup in \S+ or its sub-compartments\n/).and.not.contain('--create');
+  });
+
   it('colours a terminal (dim times, red errors, yellow warnings), not a pipe, not with NO_COLOR; --color decides', async () => {
     const tty = await cli(['query', '--log', 'read/web'], { stdoutIsTTY: true, env: { NO_COLOR: undefined, TERM: 'xterm' } });
     const text = tty.stdout.toString();

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
@@ -12,12 +12,69 @@ export function defaultStateDir(env: Record<string, string | undefined>): string
   return join(stateHome(env), 'emulator');
 }
 
-function writeAtomic(path: string, text: string): void {
+function writeAtomic(path: string, text: string, pid: number): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, path);
 }
+
+/** What a file-system error code means, for a message. */
+const FS_CAUSES: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or folder',
+};
+
+/** A file-system error as "CODE: what it means". */
+function fsCause(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const why = FS_CAUSES[code] ?? (err as Error).message;
+  return code === '' ? why : `${code}: ${why}`;
+}
+
+function fsProblem(flag: string, path: string, err: unknown): UsageError {
+  return new UsageError(`--${flag} ${path}: cannot write there (${fsCause(err)})`, { cause: err });
+}
+
+/**
+ * Checks, before the emulator listens, that a file it writes once started
+ * can be written (a failure after would leave the server listening): the
+ * folder is made, and a file beside the target written and removed.
+ */
+function checkWritable(flag: string, path: string, pid: number): void {
+  try {
+    writeAtomic(`${path}.check`, '', pid);
+    unlinkSync(`${path}.check`);
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+  } catch (err) {
+    throw fsProblem(flag, path, err);
+  }
+}
+
+/** --data-dir: a folder that can be made and written to (the emulator makes its entries/ folder in it). */
+function checkDataDir(path: string): void {
+  try {
+    mkdirSync(join(path, 'entries'), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--data-dir ${path}: not a folder the emulator can use (${fsCause(err)})`, { cause: err });
+  }
+}
+
+/** Errors of listen() that come from the address or port given, not from a bug. */
+const LISTEN_CAUSES: Record<string, string> = {
+  EADDRINUSE: 'the port is in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'not an address of this machine',
+  ENOTFOUND: 'no such address or host name',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EAI_FAIL: 'the host name could not be resolved',
+  EINVAL: 'not an address to listen on',
+};
 
 export const emulatorCommand = defineCommand({
   command: 'emulator',
@@ -172,6 +229,19 @@ export const emulatorCommand = defineCommand({
         throw err;
       }
     }
+    // Every file it writes is checked before it listens: a failure once it listens would leave the server running.
+    const dataDir = argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']);
+    if (dataDir !== undefined) checkDataDir(dataDir);
+    const exportsFile = argv['exports-file'] ? resolve(argv['exports-file']) : undefined;
+    const principalExportsFile = argv['principal-exports-file'] ? resolve(argv['principal-exports-file']) : undefined;
+    if (exportsFile !== undefined) checkWritable('exports-file', exportsFile, io.pid);
+    if (principalExportsFile !== undefined) checkWritable('principal-exports-file', principalExportsFile, io.pid);
+    const stateDir = resolve(argv['state-dir'] ?? defaultStateDir(io.env));
+    try {
+      mkdirSync(stateDir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`${argv['state-dir'] === undefined ? 'the state folder' : '--state-dir'} ${stateDir}: cannot make it (${fsCause(err)})`, { cause: err });
+    }
     const configFile = argv['config-file'] || io.env['OCI_CLI_CONFIG_FILE'] || undefined;
     const profile = argv.profile || io.env['OCI_CLI_PROFILE'] || undefined;
     let emulator;
@@ -179,14 +249,14 @@ export const emulatorCommand = defineCommand({
       emulator = await startEmulator({
         host: argv.host,
         port: argv.port,
-        stateDir: resolve(argv['state-dir'] ?? defaultStateDir(io.env)),
+        stateDir,
         configFile,
         profile,
         // A profile named by flag must work; one that only comes from the environment may fall back.
         explicitProfile: Boolean(argv['config-file'] || argv.profile),
         newIdentity: argv['new-identity'],
         home: io.env['HOME'],
-        dataDir: argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']),
+        dataDir,
         compartments: argv.compartment,
         ingestDelayMs: argv['ingest-delay'],
         ignoreRetention: argv['ignore-retention'],
@@ -203,15 +273,27 @@ export const emulatorCommand = defineCommand({
     } catch (err) {
       if (err instanceof IdentityError) throw new UsageError(`${err.message}; or start with --new-identity`);
       if (err instanceof DataDirError) throw new UsageError(`--data-dir: ${err.message}`);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-        throw new UsageError(`cannot listen on ${argv.host}:${argv.port}: ${code}`);
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      const cause = LISTEN_CAUSES[code];
+      if (cause !== undefined) {
+        const flag = code === 'EADDRINUSE' || (code === 'EACCES' && argv.port !== 0) ? `--port ${argv.port}` : `--host ${argv.host}`;
+        throw new UsageError(`${flag}: cannot listen on ${argv.host}:${argv.port} (${code}: ${cause})`, { cause: err });
       }
       throw err;
     }
     const lines = emulator.exports.join('\n') + '\n';
-    if (argv['exports-file']) writeAtomic(resolve(argv['exports-file']), lines);
-    if (argv['principal-exports-file'] && emulator.principalExports) writeAtomic(resolve(argv['principal-exports-file']), emulator.principalExports.join('\n') + '\n');
+    try {
+      if (exportsFile !== undefined) writeAtomic(exportsFile, lines, io.pid);
+    } catch (err) {
+      await emulator.stop();
+      throw fsProblem('exports-file', exportsFile ?? '', err);
+    }
+    try {
+      if (principalExportsFile !== undefined && emulator.principalExports) writeAtomic(principalExportsFile, emulator.principalExports.join('\n') + '\n', io.pid);
+    } catch (err) {
+      await emulator.stop();
+      throw fsProblem('principal-exports-file', principalExportsFile ?? '', err);
+    }
     io.stdout.write(lines);
     if (!argv.quiet) {
       if (emulator.identity.notTrusted) io.stderr.write(`oci-log emulator: not trusting that profile: ${emulator.identity.notTrusted}\n`);

@@ -32,15 +32,16 @@ export async function runExec(argv: ExecArgs): Promise<void> {
   if (command === undefined || command === '') throw new UsageError('no command: oci-log exec [options] -- COMMAND [ARGS...]');
   const timeoutMs = argv.timeout;
   const killGraceMs = argv['kill-after'];
+  // Every flag is checked before the log is looked up (a network call, and with --create a change).
   const lines = readLineOptions(argv, io, argv.quiet);
-  const logId = await resolveLogTarget(argv, io, true);
   const delivery = readDeliverySettings(argv);
   const shutdownMs = argv['shutdown-timeout'];
   const spoolSettings = readSpoolSettings(argv, io.env);
+  const deadLetter = openDeadLetter(io, delivery.deadLetter);
+  const logId = await resolveLogTarget(argv, io, true);
   const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: false };
   const sender = await openSender(options);
   const spool = openSpool(io, spoolSettings);
-  const deadLetter = openDeadLetter(io, delivery.deadLetter);
   const source = defaultSource(argv.source);
   const shipper = createShipper(options, { logId, source, type: argv.type, subject: ENVELOPE_SUBJECT }, sender.send, deadLetter, spool);
   const stopAdopting = spool ? adoptLeftovers(io, spool, shipper, logId, argv.quiet) : () => undefined;

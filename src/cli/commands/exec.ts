@@ -23,6 +23,8 @@ export const execOptions = {
     type: 'duration',
     unit: 's',
     min: '1ms',
+    // Node's timers wait at most 2^31-1 ms (24.8 days) and fire at once for anything longer.
+    max: '24d',
     defaultText: 'none',
     description: 'End the command after this long: TERM to its process group, then KILL after --kill-after',
     details: 'The end entry says timedOut.',
@@ -32,6 +34,7 @@ export const execOptions = {
     unit: 's',
     default: '10s',
     min: '0s',
+    max: '24d',
     description: 'After TERM (the timeout or a forwarded signal), KILL the command\'s whole process group if anything of it still runs this long later',
     details: 'Processes the command left behind that still hold its output after it exited get the same time; the end entry says outputCutOff when they were killed.',
   },

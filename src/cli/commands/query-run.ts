@@ -15,7 +15,7 @@ import { buildSearchQuery } from '../../core/query/search-query.js';
 import { parseWhen } from '../../core/query/time-input.js';
 import { checkTimeZone } from '../../core/query/time-zone.js';
 import type { TimeZone } from '../../core/query/time-zone.js';
-import { MAX_WINDOW_MS } from '../../core/query/time-range.js';
+import { MAX_SPAN_DAYS, MAX_SPAN_MS, MAX_WINDOW_MS } from '../../core/query/time-range.js';
 import { CallCancelled } from '../../oci/call-service.js';
 import { searchLogs, searchPages } from '../../oci/log-search.js';
 import { getLogGroup, listLogs } from '../../oci/log-management.js';
@@ -48,7 +48,7 @@ type ScopeArgs = Parameters<typeof resolveLogGroup>[1] & ConnectionArgs & { 'log
 async function resolveScope(ctx: ServiceContext, argv: ScopeArgs, io: CliIo): Promise<Scope> {
   if (argv.log !== undefined) {
     if (argv['log-ocid'] || argv['log-group-id'] || argv['log-group']) throw new UsageError('--log GROUP/LOG names the log already: give it without --log-ocid, --log-group-id and --log-group');
-    const found = await findLogByName(ctx, io, argv, parseLogName(argv.log), { create: false, quiet: argv.quiet, reading: true });
+    const found = await findLogByName(ctx, io, argv, parseLogName(argv.log), { create: undefined, quiet: argv.quiet });
     return { compartmentId: found.compartmentId, logGroupId: found.logGroupId, logId: found.logId };
   }
   const logId = readLogOcid(argv['log-ocid'], io.env, false);
@@ -79,6 +79,13 @@ export async function runQuery(argv: QueryArgs): Promise<void> {
   let start = await parseWhen('since', argv.since ?? '1h', now, zone);
   const end = argv.until === undefined ? now : await parseWhen('until', argv.until, now, zone);
   if (start >= end) throw new UsageError(`--since ${argv.since ?? '1h'} is not before --until ${argv.until ?? 'now'}`);
+  if (end - start > MAX_SPAN_MS) {
+    // Name the end when it is what lies far off (in the future); else the start.
+    const flag = argv.until !== undefined && end > now ? `--until ${argv.until}` : `--since ${argv.since ?? '1h'}`;
+    throw new UsageError(
+      `${flag}: the range spans ${Math.ceil((end - start) / 86_400_000)} days; a query spans at most ${MAX_SPAN_DAYS} days, the longest retention a log can have (no entry is older)`,
+    );
+  }
   const format: FormatOptions = { output, zone, color: output === 'text' && wantColor(argv.color, io.stdout.isTTY === true, io.env), fields };
 
   const ctx = await openServices(argv, io);
@@ -89,8 +96,8 @@ export async function runQuery(argv: QueryArgs): Promise<void> {
     if (run !== undefined) {
       const found = 'id' in run ? { id: run.id, start: runStartTime(run.id) } : await findRun(ctx, scope, run.back, argv.since === undefined ? now - MAX_WINDOW_MS : start, end, stop.signal);
       dataEquals['run'] = found.id;
-      // A run is read from its start, however long ago, unless --since says otherwise.
-      if (argv.since === undefined && found.start !== undefined && found.start - 1000 < start) start = found.start - 1000;
+      // A run is read from its start, however long ago, unless --since says otherwise (entries older than the longest retention are gone).
+      if (argv.since === undefined && found.start !== undefined && found.start - 1000 < start) start = Math.max(found.start - 1000, end - MAX_SPAN_MS);
     }
     if (argv.stream !== undefined) dataEquals['stream'] = argv.stream;
     const query = argv.query ?? buildSearchQuery({ ...scope, grep: argv.grep, where: argv.where, dataEquals });

@@ -1,5 +1,6 @@
 import { COLOR_MODES } from '../../core/query/colors.js';
 import { OUTPUTS } from '../../core/query/format.js';
+import { MAX_SPAN_DAYS } from '../../core/query/time-range.js';
 import { defineCommand } from '../define-command.js';
 import { logNameOption } from '../options/log-options.js';
 import { connectionOptions } from '../options/connection-options.js';
@@ -20,7 +21,8 @@ export const queryOptions = {
     description: "Start: a duration back from now (15m, 1h30m, 3d), '2 hours ago', 'yesterday', 'today', '13:10', or an ISO-8601 time (seconds and zone optional)",
     details:
       "A time without a zone (13:10, 2026-03-01T10:00) is read in the display zone (--timezone, --local, else UTC); 'today' and 'yesterday' start at its midnight. " +
-      "Natural language ('last monday 9:00') is read by chrono-node. Ranges over the service's 14-day cap are split into windows.",
+      "Natural language ('last monday 9:00') is read by chrono-node. Ranges over the service's 14-day cap are split into windows; " +
+      `a range spans at most ${MAX_SPAN_DAYS} days, the longest retention a log can have.`,
   },
   until: { type: 'string', arg: 'WHEN', defaultText: 'now', description: 'End, in the same forms as --since' },
   grep: {

@@ -18,16 +18,17 @@ export async function runSend(argv: SendArgs): Promise<void> {
     throw new UsageError(`unexpected argument ${String(argv._[argv._[0] === 'send' ? 1 : 0])}: oci-log reads the lines to send from stdin`);
   }
   if (argv.tee && argv['dry-run']) throw new UsageError('--tee and --dry-run both write to stdout; use one');
+  // Every flag is checked before the log is looked up (a network call, and with --create a change).
   const lines = readLineOptions(argv, io, argv.quiet);
-  const logId = await resolveLogTarget(argv, io, true);
   const delivery = readDeliverySettings(argv);
   const shutdownMs = argv['shutdown-timeout'];
   const spoolSettings = argv['dry-run'] ? undefined : readSpoolSettings(argv, io.env);
+  const deadLetter = openDeadLetter(io, delivery.deadLetter);
+  const logId = await resolveLogTarget(argv, io, true);
   const options = { io, connection: argv, delivery, spool: spoolSettings, maxInFlight: argv['max-in-flight'], quiet: argv.quiet, dryRun: argv['dry-run'] };
-  // Credentials, the spool and the dead-letter file first: a broken setup fails before a single line is read.
+  // Credentials and the spool next: a broken setup fails before a single line is read.
   const sender = await openSender(options);
   const spool = openSpool(io, spoolSettings);
-  const deadLetter = openDeadLetter(io, delivery.deadLetter);
   const shipper = createShipper(options, { logId, source: defaultSource(argv.source), type: argv.type, subject: argv.subject }, sender.send, deadLetter, spool);
   const stopAdopting = spool ? adoptLeftovers(io, spool, shipper, logId, argv.quiet) : () => undefined;
   if (io.stdin.isTTY === true && !argv.quiet) warn(io, 'reading lines to send from the terminal; end with Ctrl-D');

@@ -28,6 +28,7 @@ export const sendOptions = {
     type: 'boolean',
     default: false,
     description: 'Print the PutLogs request bodies (JSON, one a line) on stdout instead of sending; needs no credentials, uses no spool',
+    details: 'With --log GROUP/LOG the log is looked up (credentials needed); with --create a missing group or log is not made: a dry run says what it would make.',
   },
   ...connectionOptions,
 } as const satisfies OptionTable;

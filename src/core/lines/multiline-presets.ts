@@ -93,7 +93,8 @@ const AT_BRACE = /^\s+at .*\{$/;
 const node: MultilinePreset = {
   start: [
     { test: /^\S+:\d+$/, next: 'source' },
-    { test: /^\[?[\w$.]*(?:Error|Exception)\b.*\{$/, next: 'props' },
+    // The line's end is checked first: checked after the name, it was scanned again for every Error in the name.
+    { test: /^(?=.*\{$)\[?[\w$.]*(?:Error|Exception)\b/, next: 'props' },
     { next: 'error' },
   ],
   states: {
@@ -153,7 +154,9 @@ const go: MultilinePreset = {
  * lines; a cause's own such line and its frames; `Did you mean?`
  * suggestions.
  */
-const RUBY_ERROR = /^\S.*:\d+:in [`'].*[`']: /;
+// The first ":N:in '" is taken and never given back (a lookahead is atomic; \1 then steps over it):
+// with `.*` before it free to backtrack, the rest of the line was rescanned after each such place.
+const RUBY_ERROR = /^\S(?=(.*?:\d+:in [`']))\1.*[`']: /;
 const ruby: MultilinePreset = {
   start: [{ test: RUBY_ERROR, next: 'trace' }],
   states: {

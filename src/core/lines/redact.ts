@@ -94,6 +94,10 @@ export class Redaction {
     const masks: Mask[] = [];
     this.rules.forEach(({ rule, builtin }, index) => {
       if (builtin && skipBuiltins) return;
+      // What earlier rules masked, and how far along it a match of this rule is (its matches come in order):
+      // a line with many secrets costs the number of them, not its square.
+      const earlier = coverage(masks);
+      let k = 0;
       const re = rule.pattern;
       re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -110,12 +114,30 @@ export class Redaction {
         if (span === undefined) continue;
         const [start, end] = span;
         if (NOTHING.test(text.slice(start, end))) continue;
-        const counted = !masks.some((k) => k.start < end && start < k.end);
+        while (k < earlier.length && (earlier[k] as Span).end <= start) k += 1;
+        const counted = k === earlier.length || (earlier[k] as Span).start >= end;
         masks.push({ start, end, rule: index, counted });
       }
     });
     return masks;
   }
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The parts of a text that masks cover, in order, apart from each other. */
+function coverage(masks: readonly Mask[]): Span[] {
+  const sorted = [...masks].sort((a, b) => a.start - b.start);
+  const spans: Span[] = [];
+  for (const { start, end } of sorted) {
+    const last = spans.at(-1);
+    if (last !== undefined && start <= last.end) last.end = Math.max(last.end, end);
+    else spans.push({ start, end });
+  }
+  return spans;
 }
 
 /** `text` with each masked part replaced by [REDACTED] (overlapping masks become one). */

@@ -28,19 +28,26 @@ const rule = (name: string, source: string, flags: string, groups?: readonly num
 /**
  * `--redact secrets`, in the order they are tried (a secret two rules find
  * is counted under the first). Each leaves the text around the secret as it
- * is, and is bounded where a match could start at many places of a long
- * line (a scheme of at most 32 characters, a registry login within one
- * command), so no line makes a rule's work grow with its length squared.
+ * is, and no line makes a rule's work grow with its length squared: where a
+ * match could start at many places of a long line, it is bounded (a scheme
+ * of at most 32 characters, a registry login within one command) or can
+ * only start where a run of its characters starts (a JWT), and no part
+ * scans past the place where the next match could start (a private key's
+ * body ends at the first END marker, whatever its label).
  */
 export const SECRET_RULES: readonly RedactRule[] = [
-  // PEM private keys on one line (JSON strings keep them with \n escapes): the body between the markers;
-  // without an END marker, everything after BEGIN. Keys over several lines: see the redactor's block state.
-  rule('private-key', String.raw`-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----((?:(?!-----END )[\s\S])*?)(?:-----END \1PRIVATE KEY-----|$)`, '', [2]),
+  // PEM private keys on one line (JSON strings keep them with \n escapes): the body up to the END marker;
+  // without one, everything after BEGIN. Keys over several lines: see the redactor's block state.
+  // The body stops at any -----END (a label that does not match still ends it): a match that had to find
+  // its own END would rescan the rest of the line from every BEGIN before a mismatched one.
+  rule('private-key', String.raw`-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----((?:(?!-----END )[\s\S])*)(?:-----END \1PRIVATE KEY-----)?`, '', [2]),
   // Authorization: Bearer <token>, and "bearer <token>" anywhere: tokens of 16 characters or more.
   rule('bearer', String.raw`\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)`, 'i', [1]),
   rule('basic-auth', String.raw`\bauthorization${ASSIGN}\\?["']?basic\s+([A-Za-z0-9+/]{4,}=*)`, 'i', [1]),
   // JSON Web Tokens: base64url header and payload that both start {" (eyJ), and the signature.
-  rule('jwt', String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`, ''),
+  // It starts only where a run of base64url characters starts (not \b, which also holds after "-"):
+  // so each run is scanned from one start, not from every eyJ in it.
+  rule('jwt', String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`, ''),
   // scheme://user:PASSWORD@host (the user may be empty: redis://:PASSWORD@host).
   rule('url-password', String.raw`\b[a-z][a-z0-9+.-]{0,31}://[^\s/?#@:]*:([^\s/?#@]+)@`, 'i', [1]),
   rule('aws-access-key-id', String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, ''),
@@ -74,7 +81,11 @@ export const SECRET_HINT = /pass|secr|toke|auth|key|bear|logi|eyJ|:\/\/|A[KS]IA|
 export const PEM_OPEN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\s*$/;
 /** The last line of one (possibly after the end of the body). */
 export const PEM_CLOSE = /-----END [A-Z0-9 ]*PRIVATE KEY-----/;
-/** A body line: base64, or blank. */
-export const PEM_BODY = /^\s*[A-Za-z0-9+/]*={0,2}\s*$/;
+/**
+ * A body line: base64, or blank. The spaces after the base64 are matched
+ * only when there is base64: two optional runs of spaces side by side would
+ * try every split of a long run of spaces between them.
+ */
+export const PEM_BODY = /^\s*(?:(?:[A-Za-z0-9+/]+={0,2}|={1,2})\s*)?$/;
 /** An encrypted key's header lines (RFC 1421): not secret, kept. */
 export const PEM_HEADER = /^(?:Proc-Type|DEK-Info): /;

@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import { escapeControls } from '../format/control-chars.js';
 import { paint, severityOf } from './colors.js';
 import type { LogEntry } from './entries.js';
 import { formatTime } from './time-zone.js';
@@ -14,24 +15,19 @@ function isExecLine(data: unknown): data is { run: string; stream: string; line:
   return typeof d['run'] === 'string' && typeof d['stream'] === 'string' && typeof d['line'] === 'string' && Object.keys(d).length === 3;
 }
 
-/**
- * How an entry's data reads on one line: text as sent, JSON compactly, an
- * exec output line as its text (the subject already names the stream);
- * newlines escaped.
- */
-export function dataText(data: unknown): string {
-  const text = typeof data === 'string' ? data : isExecLine(data) ? data.line : JSON.stringify(data);
-  return printable(text ?? '');
+/** Text from a log on one terminal line: line breaks as \n, other control characters escaped. */
+function oneLine(text: string): string {
+  return escapeControls(text.replace(/\r?\n/g, '\\n'));
 }
 
 /**
- * Text safe to print on a terminal, an entry a line: a line break reads \n,
- * and every other control character (ESC, BEL, CR, DEL, C1; a tab stays)
- * reads \u001b and so on, so what a log holds cannot move the cursor, recolour
- * or retitle the terminal of whoever reads it.
+ * How an entry's data reads on one line: text as sent, JSON compactly, an
+ * exec output line as its text (the subject already names the stream);
+ * newlines and other control characters escaped.
  */
-export function printable(text: string): string {
-  return text.replace(/\r?\n/g, '\\n').replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function dataText(data: unknown): string {
+  const text = typeof data === 'string' ? data : isExecLine(data) ? data.line : JSON.stringify(data);
+  return oneLine(text ?? '');
 }
 
 /** The fields --fields may name: an entry's own, `log` (its log's display name), and any path under data. */
@@ -91,7 +87,7 @@ function project(entry: LogEntry, fields: readonly string[][], options: FormatOp
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '-';
-  return typeof v === 'string' ? printable(v) : JSON.stringify(v);
+  return oneLine(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 /** The entry as jsonl and json write it: every field (time in the display zone), or the --fields projection. */
@@ -123,8 +119,8 @@ export function formatEntry(entry: LogEntry, options: FormatOptions): string {
         return cells.join(' ') + '\n';
       }
       const time = entry.time === '' ? '-' : formatTime(Date.parse(entry.time), options.zone);
-      const log = options.logNames && entry.logId !== undefined ? `${printable(options.logNames.get(entry.logId) ?? entry.logId)} ` : '';
-      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${printable(entry.subject ?? '-')} ${dataText(entry.data)}`)}\n`;
+      const log = options.logNames && entry.logId !== undefined ? `${oneLine(options.logNames.get(entry.logId) ?? entry.logId)} ` : '';
+      return `${options.color ? paint('dim', time) : time} ${log}${tint(`${oneLine(entry.subject ?? '-')} ${dataText(entry.data)}`)}\n`;
     }
   }
 }

@@ -5,6 +5,14 @@ import { parseDuration } from '../duration.js';
 export const MAX_WINDOW_MS = 14 * 86_400_000;
 
 /**
+ * The longest range a query may span (in windows of MAX_WINDOW_MS): the
+ * longest retention a log can have, 180 days, so no entry is older. An
+ * unbounded one (--since 100000d) would send thousands of searches.
+ */
+export const MAX_SPAN_DAYS = 180;
+export const MAX_SPAN_MS = MAX_SPAN_DAYS * 86_400_000;
+
+/**
  * A --since/--until value: a duration back from now in the grammar of every
  * time flag (15m, 2h, 3d, 1w, 1h30m; no bare numbers) or an ISO-8601 date or
  * date-time (a time without a zone is UTC).

@@ -46,6 +46,17 @@ describe('option tables', () => {
       }
     }
   });
+
+  it('keep every duration that feeds a timer within what a Node timer can wait (2^31-1 ms: longer ones fire at once)', () => {
+    // Durations that no timer waits for: they are compared with clocks.
+    const noTimer = ['emulator --ingest-delay'];
+    expect(everyOption.map(([name]) => name)).to.include.members(noTimer);
+    for (const [name, spec] of everyOption) {
+      if (spec.type !== 'duration' || noTimer.includes(name)) continue;
+      const max = spec.max === undefined ? Infinity : (parseDuration(spec.max, spec.unit) ?? Infinity);
+      expect(max, `${name}: at most ${spec.max ?? '(no limit)'}`).to.be.at.most(2 ** 31 - 1);
+    }
+  });
 });
 
 describe('reading option values', () => {

@@ -139,6 +139,24 @@ describe('multiline presets against real traces', () => {
     expect(gs).to.deep.equal([['config:', '  a: 1', '\tb: 2'], ['next'], ['', ' x']]);
   });
 
+  // Sized so that a rule whose work grows with the line's length squared takes
+  // far longer than the timeout; a linear one takes milliseconds.
+  it('ruby and node read a long line that almost looks like an error line in time linear in its length', function () {
+    this.timeout(10_000);
+    const ruby = 'x' + ":1:in '".repeat(20_000);
+    expect(shape(groups({ preset: 'ruby' }, [ruby, "t.rb:1:in 'm': " + ruby, '\tfrom t.rb:2', ruby]))).to.deep.equal([
+      [ruby, 1],
+      ["t.rb:1:in 'm': " + ruby, 2],
+      [ruby, 1],
+    ]);
+    const node = 'Error.'.repeat(30_000);
+    expect(shape(groups({ preset: 'node' }, [node, `${node} {`, '  code: 1', '}', node]))).to.deep.equal([
+      [node, 1],
+      [`${node} {`, 3],
+      [node, 1],
+    ]);
+  });
+
   it('--multiline-start: a line matching it starts an entry, any other continues; lines before the first start are one entry', () => {
     const gs = groups({ start: /^\d{4}-\d\d-\d\d / }, ['banner', 'v1.2', '2026-12-01 10:00:00 a', 'detail', '2026-12-01 10:00:01 b']);
     expect(gs).to.deep.equal([['banner', 'v1.2'], ['2026-12-01 10:00:00 a', 'detail'], ['2026-12-01 10:00:01 b']]);

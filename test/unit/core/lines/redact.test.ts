@@ -150,6 +150,53 @@ describe('redaction', () => {
     expect(() => new Redaction(['a*'])).to.throw(RedactSpecError, /^--redact a\*: it matches an empty text/);
   });
 
+  // Sized so that a rule whose work grows with the line's length squared takes
+  // far longer than the timeout; a linear one takes milliseconds.
+  describe('long lines built to make a rule backtrack', function () {
+    this.timeout(10_000);
+
+    it('jwt: a long run of eyJ- is no token, and one after it is still found', () => {
+      const run = 'eyJ-'.repeat(25_000);
+      expect(redact(['secrets'], [`${run} ${JWT}`]).out).to.deep.equal([`${run} [REDACTED]`]);
+    });
+
+    it('private-key: many BEGIN markers and an END of another label: the body up to that END', () => {
+      const line = '-----BEGIN PRIVATE KEY-----'.repeat(20_000) + '-----END RSA PRIVATE KEY-----';
+      const { out, counts } = redact(['secrets'], [line]);
+      expect(out).to.deep.equal(['-----BEGIN PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----']);
+      expect(counts).to.deep.equal({ 'private-key': 1 });
+    });
+
+    it('a line of spaces after a BEGIN line is no key material', () => {
+      const spaces = ' '.repeat(100_000) + '!';
+      const { out } = redact(['secrets'], ['-----BEGIN PRIVATE KEY-----', spaces, 'done']);
+      expect(out).to.deep.equal(['-----BEGIN PRIVATE KEY-----', spaces, 'done']);
+    });
+
+    it('a line with a hundred thousand secrets: each masked and counted once', () => {
+      const { out, counts } = redact(['secrets'], ['password=x '.repeat(100_000)]);
+      expect(out).to.deep.equal(['password=[REDACTED] '.repeat(100_000)]);
+      expect(counts).to.deep.equal({ 'secret-field': 100_000 });
+    });
+
+    it('every rule: a megabyte long near-miss passes untouched', () => {
+      const mb = (unit: string): string => unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const lines = [
+        mb('a://:'),
+        mb('ab://x:y'),
+        mb('authorization: '),
+        mb('bearer '),
+        mb('AKIA'),
+        'password="' + mb('x'),
+        "password='" + mb('x'),
+        '"password": "' + mb('\\"'),
+        'docker login -p "' + mb('x'),
+        'secret_access_key=' + mb(' '),
+      ];
+      for (const line of lines) expect(redact(['secrets'], [line]), line.slice(0, 20)).to.deep.equal({ out: [line], counts: {} });
+    });
+  });
+
   it('finds a secret across the cut between two fragments of a long line, and masks it once', () => {
     const stats = newLineStats();
     const redactor = new Redactor(new Redaction(['secrets']), stats);

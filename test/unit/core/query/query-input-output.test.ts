@@ -5,6 +5,7 @@ import type { LogEntry } from '../../../../src/core/query/entries.js';
 import { NewestFirstBuffer, SameTimeSorter, sortedGroups } from '../../../../src/core/query/entry-order.js';
 import { formatEntries, formatEntry, parseFields } from '../../../../src/core/query/format.js';
 import type { FormatOptions } from '../../../../src/core/query/format.js';
+import { formatRows } from '../../../../src/core/query/result-rows.js';
 import { parseRunSelector, runStartTime } from '../../../../src/core/query/run-selector.js';
 import { parseWhen } from '../../../../src/core/query/time-input.js';
 import { checkTimeZone, formatTime, instantOf } from '../../../../src/core/query/time-zone.js';
@@ -52,7 +53,7 @@ describe('query: time input, each form and zone', () => {
   });
 
   it('refuses what it cannot read, saying the forms', async () => {
-    for (const bad of ['2026-02-30', 'tomorrowish', '13:99', '10']) {
+    for (const bad of ['2026-02-30', 'tomorrowish', '13:99', '10', '2026-01-01T00:00+99:99', '2026-01-01T00:00-24:00', '2026-01-01T00:00+01:60']) {
       const err = await parseWhen('until', bad, NOW).catch((e: unknown) => e);
       expect(err, bad).to.be.instanceOf(UsageError);
       expect((err as Error).message, bad).to.match(/^--until .*expected a duration back from now/);
@@ -144,6 +145,20 @@ describe('query: --fields and --output raw', () => {
     const o: FormatOptions = { output: 'json', zone: 'UTC', color: false };
     expect(formatEntries(list, o)).to.equal(JSON.stringify(list, null, 2) + '\n');
     expect(formatEntries([], o)).to.equal('[]\n');
+  });
+
+  it('text escapes control characters from the log (ESC, BEL, CR, DEL, C1): they cannot act on the terminal; json, jsonl and raw keep the data as it is', () => {
+    const evil = entry('2026-01-01T00:00:00.000Z', 'e', 'red \u001b[31mtitle\u001b]0;pwned\u0007 cr\rline\nnext \u007f \u009b2J tab\tok', 'sub\u001b[2J');
+    const escaped = 'red \\u001b[31mtitle\\u001b]0;pwned\\u0007 cr\\rline\\nnext \\u007f \\u009b2J tab\tok';
+    expect(formatEntry(evil, { output: 'text', zone: 'UTC', color: false })).to.equal(`2026-01-01T00:00:00.000Z sub\\u001b[2J ${escaped}\n`);
+    expect(formatEntry(evil, { output: 'text', zone: 'UTC', color: true })).to.not.contain('\u001b]0').and.not.contain('\u001b[2J').and.not.contain('\u009b');
+    expect(formatEntry(evil, { output: 'text', zone: 'UTC', color: false, fields: parseFields('subject,data') })).to.equal(`sub\\u001b[2J ${escaped}\n`);
+    const json = entry('2026-01-01T00:00:00.000Z', 'j', { msg: 'a\u001bb\u009bc' });
+    expect(formatEntry(json, { output: 'text', zone: 'UTC', color: false })).to.equal('2026-01-01T00:00:00.000Z - {"msg":"a\\u001bb\\u009bc"}\n');
+    expect(formatEntry(json, { output: 'text', zone: 'UTC', color: false, logNames: new Map([['L', 'web\u001b']]) })).to.contain(' web\\u001b ');
+    expect(JSON.parse(formatEntry(evil, { output: 'jsonl', zone: 'UTC', color: false })).data).to.equal(evil.data);
+    expect(formatEntry(evil, { output: 'raw', zone: 'UTC', color: false })).to.equal(`${String(evil.data)}\n`);
+    expect(formatRows([{ 'k\u001b': 'v\u001b[2J' }], 'text')).to.equal('k\\u001b\nv\\u001b[2J\n');
   });
 
   it('names the log in text when names are given (more than one log read)', () => {
