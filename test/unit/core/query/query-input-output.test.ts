@@ -114,8 +114,8 @@ describe('query: colours', () => {
   it('text: what a log holds cannot drive the terminal: control characters read as \\u escapes, a tab stays', () => {
     const o: FormatOptions = { output: 'text', zone: 'UTC', color: false };
     const hostile = entry('2026-01-01T00:00:00.000Z', 'a', 'a\x1b]0;owned\x07b\rc\x9bd\te\nf', 'sub\x1b[2J');
-    expect(formatEntry(hostile, o)).to.equal('2026-01-01T00:00:00.000Z sub\\u001b[2J a\\u001b]0;owned\\u0007b\\u000dc\\u009bd\te\\nf\n');
-    expect(formatEntry(hostile, { ...o, fields: [['subject'], ['data']] })).to.equal('sub\\u001b[2J a\\u001b]0;owned\\u0007b\\u000dc\\u009bd\te\\nf\n');
+    expect(formatEntry(hostile, o)).to.equal('2026-01-01T00:00:00.000Z sub\\u001b[2J a\\u001b]0;owned\\u0007b\\rc\\u009bd\te\\nf\n');
+    expect(formatEntry(hostile, { ...o, fields: [['subject'], ['data']] })).to.equal('sub\\u001b[2J a\\u001b]0;owned\\u0007b\\rc\\u009bd\te\\nf\n');
   });
 });
 
