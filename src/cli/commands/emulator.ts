@@ -1,7 +1,8 @@
-import { mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { stateHome } from '../../core/state-home.js';
+import { writeFileAtomic } from '../../core/write-atomic.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_STORED_MIB, SESSION_PROFILE } from '../../emulator/defaults.js';
 import type { FaultSpec } from '../../emulator/index.js';
 import { defineCommand } from '../define-command.js';
@@ -10,13 +11,6 @@ import { parseFaultFlag } from '../fault-flag.js';
 /** ${XDG_STATE_HOME:-~/.local/state}/oci-log/emulator */
 export function defaultStateDir(env: Record<string, string | undefined>): string {
   return join(stateHome(env), 'emulator');
-}
-
-function writeAtomic(path: string, text: string, pid: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
 }
 
 /** What a file-system error code means, for a message. */
@@ -48,7 +42,7 @@ function fsProblem(flag: string, path: string, err: unknown): UsageError {
  */
 function checkWritable(flag: string, path: string, pid: number): void {
   try {
-    writeAtomic(`${path}.check`, '', pid);
+    writeFileAtomic(`${path}.check`, '', pid);
     unlinkSync(`${path}.check`);
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
   } catch (err) {
@@ -283,13 +277,13 @@ export const emulatorCommand = defineCommand({
     }
     const lines = emulator.exports.join('\n') + '\n';
     try {
-      if (exportsFile !== undefined) writeAtomic(exportsFile, lines, io.pid);
+      if (exportsFile !== undefined) writeFileAtomic(exportsFile, lines, io.pid);
     } catch (err) {
       await emulator.stop();
       throw fsProblem('exports-file', exportsFile ?? '', err);
     }
     try {
-      if (principalExportsFile !== undefined && emulator.principalExports) writeAtomic(principalExportsFile, emulator.principalExports.join('\n') + '\n', io.pid);
+      if (principalExportsFile !== undefined && emulator.principalExports) writeFileAtomic(principalExportsFile, emulator.principalExports.join('\n') + '\n', io.pid);
     } catch (err) {
       await emulator.stop();
       throw fsProblem('principal-exports-file', principalExportsFile ?? '', err);
