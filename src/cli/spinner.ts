@@ -1,3 +1,4 @@
+import { wantColor } from '../core/query/colors.js';
 import type { CliIo } from './io.js';
 
 /** A status line on stderr; every method is a no-op when stderr is not a terminal. */
@@ -41,8 +42,8 @@ export async function startSpinner(io: CliIo, text: string, quiet: boolean): Pro
   };
 }
 
-/** What ora is given: stderr, stdin left alone, and no colour when NO_COLOR is set (and not empty). */
+/** What ora is given: stderr, stdin left alone, and colour as query's terminal output has it (NO_COLOR, FORCE_COLOR). */
 export function spinnerOptions(io: CliIo, text: string): { text: string; stream: CliIo['stderr']; discardStdin: false; isEnabled: true; color?: false } {
-  const noColor = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
-  return { text, stream: io.stderr, discardStdin: false, isEnabled: true, ...(noColor ? { color: false as const } : {}) };
+  const colour = wantColor('auto', true, io.env);
+  return { text, stream: io.stderr, discardStdin: false, isEnabled: true, ...(colour ? {} : { color: false as const }) };
 }

@@ -22,6 +22,19 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK_HOST.test(host) || host === '::1';
 }
 
+/**
+ * Whether a Host header names this machine and the emulator's port: a
+ * loopback name, or `local` (the address the client connected to) when
+ * given. DNS rebinding sends the attacker's name instead.
+ */
+function hostNamesThisMachine(host: string, port: number, local?: string): boolean {
+  const m = /^(.*?)(?::(\d+))?$/.exec(host);
+  if (!m) return false;
+  const name = (m[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+  const machine = isLoopback(m[1] ?? '') || (local !== undefined && name !== '' && name === local);
+  return machine && (m[2] === undefined || Number(m[2]) === port);
+}
+
 export interface AdminAccess {
   /** The port the emulator listens on (the Host header must name it). */
   port: number;
@@ -40,8 +53,7 @@ export function checkAdminAccess(req: IncomingMessage, path: string, access: Adm
   if (req.headers.origin !== undefined) return new HttpError(403, 'Forbidden', 'the admin endpoints do not answer web pages (the request has an Origin header)');
   if (access.token === undefined) {
     const host = req.headers.host ?? '';
-    const m = /^(.*?)(?::(\d+))?$/.exec(host);
-    if (!m || !isLoopback(m[1] ?? '') || (m[2] !== undefined && Number(m[2]) !== access.port)) {
+    if (!hostNamesThisMachine(host, access.port)) {
       return new HttpError(403, 'Forbidden', `the admin endpoints answer requests for this machine only (Host ${JSON.stringify(host.slice(0, 100))})`);
     }
     return undefined;
@@ -77,9 +89,7 @@ export function checkIdentityAccess(req: IncomingMessage, access: AdminAccess): 
     return new HttpError(403, 'Forbidden', `${what} answer clients on the emulator's machine only, as the instance metadata service answers its own instance (this request came from ${peer})`);
   }
   const host = req.headers.host ?? '';
-  const m = /^(.*?)(?::(\d+))?$/.exec(host);
-  const name = (m?.[1] ?? '').replace(/^\[(.*)\]$/, '$1');
-  if (!m || !(isLoopback(m[1] ?? '') || (name !== '' && name === local)) || (m[2] !== undefined && Number(m[2]) !== access.port)) {
+  if (!hostNamesThisMachine(host, access.port, local)) {
     return new HttpError(403, 'Forbidden', `${what} answer requests for this machine only (Host ${JSON.stringify(host.slice(0, 100))})`);
   }
   return undefined;

@@ -4,7 +4,8 @@ import { testIo } from '../../helpers/run-main.js';
 
 describe('the spinner', () => {
   it('has no colour when NO_COLOR is set (not empty), its colour otherwise', () => {
-    const colourOf = (NO_COLOR: string | undefined) => spinnerOptions(testIo({ env: { NO_COLOR } }).io, 'x').color;
+    // TERM as on a terminal the spinner draws on (testIo's default, dumb, draws no spinner at all)
+    const colourOf = (NO_COLOR: string | undefined) => spinnerOptions(testIo({ env: { NO_COLOR, TERM: 'xterm' } }).io, 'x').color;
     expect(colourOf('1')).to.equal(false);
     expect(colourOf(undefined)).to.equal(undefined);
     expect(colourOf('')).to.equal(undefined);
