@@ -111,17 +111,21 @@ describe('the spool, as a crashed, killed or signalled process meets it (spawned
   it('on a terminal with the spinner drawing, SIGTERM ends it: what was read is delivered, exit 0', async function () {
     const log = await newLog();
     const env = baseEnv({ ...emu.env, TERM: 'xterm', NO_COLOR: undefined });
-    // An endless producer; SIGTERM to oci-log after the spinner has drawn for a while; the shell reports its exit status.
+    const pidFile = join(tempDir(), 'pid');
+    // An endless producer; the shell writes oci-log's pid, waits for it and reports its exit status.
+    // SIGTERM goes only once the spinner has drawn, so the signal meets a running shipper, however slowly node starts.
     const node = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --log-ocid ${log}`;
-    const cmd = `stty cols 80 rows 24; (while :; do echo tick; sleep 0.05; done) | ${node} & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo "EXIT=$?"`;
+    const cmd = `stty cols 80 rows 24; (while :; do echo tick; sleep 0.05; done) | ${node} & echo $! > ${JSON.stringify(pidFile)}; wait $!; echo "EXIT=$?"`;
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await new Promise((resolve) => child.on('close', resolve));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await eventually(() => /read, [1-9]\d* sent/.test(out));
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    await closed;
     clearTimeout(timer);
     expect(out).to.match(/EXIT=0/);
-    expect(out, 'the spinner drew').to.match(/read, \d+ sent/);
     const data = await uniqueData(emu, log);
     expect(data.length).to.be.greaterThan(0);
     expect(data.every((d) => d === 'tick')).to.equal(true);
