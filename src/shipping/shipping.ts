@@ -111,8 +111,7 @@ export function openSpool(settings: SpoolSettings | undefined, warn: Warn): Spoo
   try {
     return SpoolDir.open(dir, { sync: settings.sync, reporter: spoolWriteReporter(warn) });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = `${e.code ?? ''} ${e.message}`.trim();
+    const why = errorText(err as NodeJS.ErrnoException);
     if (settings.explicit) throw new ConfigError(`--spool-dir ${dir}: cannot use it as a spool: ${why}`, { cause: err });
     warn(`the default spool folder ${dir} cannot be used (${why}); going on with memory only (lines read are lost if oci-log is killed; set --spool-dir or OCI_LOG_SPOOL_DIR)`);
     return undefined;
