@@ -226,10 +226,8 @@ export const emulatorCommand = defineCommand({
     // Every file it writes is checked before it listens: a failure once it listens would leave the server running.
     const dataDir = argv['data-dir'] === undefined ? undefined : resolve(argv['data-dir']);
     if (dataDir !== undefined) checkDataDir(dataDir);
-    const exportsFile = argv['exports-file'] ? resolve(argv['exports-file']) : undefined;
-    const principalExportsFile = argv['principal-exports-file'] ? resolve(argv['principal-exports-file']) : undefined;
-    if (exportsFile !== undefined) checkWritable('exports-file', exportsFile, io.pid);
-    if (principalExportsFile !== undefined) checkWritable('principal-exports-file', principalExportsFile, io.pid);
+    const exportsFiles = (['exports-file', 'principal-exports-file'] as const).flatMap((flag) => (argv[flag] ? [{ flag, path: resolve(argv[flag]) }] : []));
+    for (const { flag, path } of exportsFiles) checkWritable(flag, path, io.pid);
     const stateDir = resolve(argv['state-dir'] ?? defaultStateDir(io.env));
     try {
       mkdirSync(stateDir, { recursive: true });
@@ -276,17 +274,14 @@ export const emulatorCommand = defineCommand({
       throw err;
     }
     const lines = emulator.exports.join('\n') + '\n';
-    try {
-      if (exportsFile !== undefined) writeFileAtomic(exportsFile, lines, io.pid);
-    } catch (err) {
-      await emulator.stop();
-      throw fsProblem('exports-file', exportsFile ?? '', err);
-    }
-    try {
-      if (principalExportsFile !== undefined && emulator.principalExports) writeFileAtomic(principalExportsFile, emulator.principalExports.join('\n') + '\n', io.pid);
-    } catch (err) {
-      await emulator.stop();
-      throw fsProblem('principal-exports-file', principalExportsFile ?? '', err);
+    for (const { flag, path } of exportsFiles) {
+      const exports = flag === 'exports-file' ? emulator.exports : emulator.principalExports;
+      try {
+        if (exports) writeFileAtomic(path, exports.join('\n') + '\n', io.pid);
+      } catch (err) {
+        await emulator.stop();
+        throw fsProblem(flag, path, err);
+      }
     }
     io.stdout.write(lines);
     if (!argv.quiet) {
