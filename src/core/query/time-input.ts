@@ -20,12 +20,14 @@ function parseIso(text: string, zone: TimeZone): number | undefined {
   const fields = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h ?? 0), minute: Number(mi ?? 0), second: Number(s ?? 0), ms: frac === undefined ? 0 : Math.floor(Number(frac) * 1000) };
   if (fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31 || fields.hour > 23 || fields.minute > 59 || fields.second > 60) return undefined;
   let t: number;
-  // RFC 3339's offsets: hours 00 to 23, minutes 00 to 59 (+99:99 is no offset).
-  if (z !== undefined && z.toUpperCase() !== 'Z' && (Number(z.slice(1, 3)) > 23 || Number(z.slice(-2)) > 59)) return undefined;
   if (z !== undefined) {
+    const zulu = z.toUpperCase() === 'Z';
+    const hours = zulu ? 0 : Number(z.slice(1, 3));
+    const minutes = zulu ? 0 : Number(z.slice(-2));
+    // RFC 3339's offsets: hours 00 to 23, minutes 00 to 59 (+99:99 is no offset).
+    if (hours > 23 || minutes > 59) return undefined;
     const utc = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, fields.ms);
-    const offset = z.toUpperCase() === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(-2))) * 60_000;
-    t = utc - offset;
+    t = utc - (z[0] === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
   } else {
     t = instantOf(fields, zone);
   }
